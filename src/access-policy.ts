@@ -1,0 +1,130 @@
+import { Construct } from 'constructs';
+import { InboundService } from './inbound-service';
+import type { AccessRuleModel } from './model';
+import { isDnsSubdomain, parsePrincipal } from './names';
+import { Problems } from './problems';
+import { ServiceClient } from './service-client';
+
+/** HTTP methods an access rule may name. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'CONNECT' | 'TRACE';
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+/** One allowed operation: any of the methods on any of the paths. */
+export interface AccessRule {
+  /** @default - any method */
+  readonly methods?: Array<HttpMethod | Lowercase<HttpMethod>>;
+  /**
+   * Request paths: exact (`/status`), prefix (`/api/*`) or suffix (`*.png`), as Istio matches.
+   * @default - any path
+   */
+  readonly paths?: string[];
+}
+
+export interface ServiceAccessPolicyProps {
+  /**
+   * Object name suffix and documentation.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The client the rules apply to; it is connected to the service. Give `client` or `principal`. */
+  readonly client?: ServiceClient;
+  /**
+   * A principal (`<trustDomain>/ns/<namespace>/sa/<serviceAccount>`) for a caller not modelled
+   * as a ServiceClient (seed `serviceAccountAccess` keys).
+   */
+  readonly principal?: string;
+  /** What the caller may do: each rule admits its methods on its paths. */
+  readonly rules: AccessRule[];
+}
+
+/**
+ * Which HTTP methods and paths one caller may use on a service (seed "security intent").
+ * Declared inside the InboundService it protects; the rules go into that service's
+ * AuthorizationPolicy. A caller with an access policy is admitted only for these operations.
+ */
+export class ServiceAccessPolicy extends Construct {
+  public readonly service: InboundService;
+  public readonly principal: string;
+  private readonly problems = new Problems();
+
+  constructor(scope: InboundService, id: string, props: ServiceAccessPolicyProps) {
+    super(scope, id);
+    const p = this.problems;
+    this.service = scope;
+    props = props ?? ({} as ServiceAccessPolicyProps);
+    const name = props.name ?? id;
+    if (!isDnsSubdomain(name)) p.add('name', name, 'is not a DNS-1123 subdomain');
+    if (!(scope instanceof InboundService)) throw new Error(`[${this.node.path}] scope: a ServiceAccessPolicy must be declared inside the InboundService it protects`);
+
+    if (props.client !== undefined && props.principal !== undefined) p.addMessage('client', 'is given together with principal (give one)');
+    let principal = '';
+    if (props.client !== undefined) {
+      if (!(props.client instanceof ServiceClient)) p.add('client', props.client, 'is not a ServiceClient');
+      else principal = props.client.principal;
+    } else if (props.principal !== undefined) {
+      const parsed = parsePrincipal(props.principal);
+      if (!parsed) p.add('principal', props.principal, 'is not a principal ("<trustDomain>/ns/<namespace>/sa/<serviceAccount>")');
+      else if (parsed.trustDomain !== scope.mesh.trustDomain) p.add('principal', props.principal, `is in trust domain "${parsed.trustDomain}", not the mesh's "${scope.mesh.trustDomain}"`);
+      principal = props.principal;
+    } else {
+      p.addMessage('client', 'is required (or principal): whom the rules apply to');
+    }
+    this.principal = principal;
+
+    if (!scope.sidecar) p.addMessage('rules', `need the Istio sidecar on ${scope.node.path} (it has sidecar: false), which enforces them with mesh mTLS identities`);
+    const rules = normalizeRules(p, props.rules, scope);
+
+    const valid = () => this.problems.isEmpty && scope._isValid;
+    this.node.addValidation({ validate: () => this.problems.list() });
+    if (props.client instanceof ServiceClient && this.problems.isEmpty) scope.allowFrom(props.client);
+    scope._addAccessPolicy(valid, { path: this.node.path, name, principal, rules });
+  }
+
+  /** @internal */
+  public get _isValid(): boolean {
+    return this.problems.isEmpty;
+  }
+}
+
+function normalizeRules(p: Problems, rules: unknown, service: InboundService): AccessRuleModel[] {
+  if (!Array.isArray(rules) || rules.length === 0) {
+    p.add('rules', rules, 'is not a non-empty list of rules (an empty list would admit nothing; remove the policy instead)');
+    return [];
+  }
+  const out: AccessRuleModel[] = [];
+  rules.forEach((r: AccessRule, i) => {
+    const at = `rules[${i}]`;
+    if (r === null || typeof r !== 'object') { p.add(at, r, 'is not a rule ({ methods, paths })'); return; }
+    for (const k of Object.keys(r)) if (k !== 'methods' && k !== 'paths') p.add(`${at}.${k}`, (r as any)[k], 'is not a rule field (methods, paths)');
+    if ((r.methods !== undefined || r.paths !== undefined) && !service.isHttp && service.ports.length > 0) {
+      p.addMessage(at, `names methods or paths, which never match on ${service.ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} (only HTTP, HTTP2 and GRPC carry them)`);
+      return;
+    }
+    let methods: string[] | undefined;
+    if (r.methods !== undefined) {
+      if (!Array.isArray(r.methods) || r.methods.length === 0) p.add(`${at}.methods`, r.methods, 'is not a non-empty list of HTTP methods');
+      else {
+        methods = [];
+        for (const m of r.methods) {
+          const upper = typeof m === 'string' ? m.toUpperCase() : m;
+          if (!HTTP_METHODS.includes(upper as HttpMethod)) p.add(`${at}.methods`, m, `is not an HTTP method (${HTTP_METHODS.join(', ')})`);
+          else if (!methods.includes(upper)) methods.push(upper);
+        }
+      }
+    }
+    let paths: string[] | undefined;
+    if (r.paths !== undefined) {
+      if (!Array.isArray(r.paths) || r.paths.length === 0) p.add(`${at}.paths`, r.paths, 'is not a non-empty list of paths');
+      else {
+        paths = [];
+        for (const path of r.paths) {
+          if (typeof path !== 'string' || !(path.startsWith('/') || (path.startsWith('*') && path.length > 1)) || /\s/.test(path) || path.indexOf('*', 1) >= 0 && path.indexOf('*', 1) !== path.length - 1) {
+            p.add(`${at}.paths`, path, 'is not a path ("/exact", "/prefix/*" or "*suffix"; starts with "/", "*" only at one end)');
+          } else if (!paths.includes(path)) paths.push(path);
+        }
+      }
+    }
+    out.push({ methods, paths });
+  });
+  return out;
+}

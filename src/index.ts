@@ -1,0 +1,17 @@
+export * from './topology';
+export { Mesh, MeshCluster } from './mesh';
+export type { MeshProps } from './mesh';
+export { MeshApp, synthClusters, manifestFileName } from './mesh-app';
+export type { ClusterManifests } from './mesh-app';
+export * from './inbound-service';
+export * from './service-client';
+export * from './access-policy';
+export * from './traffic-policy';
+export * from './external-access';
+export type { DurationInput } from './duration';
+export { PROTOCOLS } from './model';
+export type { Protocol } from './model';
+export { validateManifest, validateManifests, formatViolation } from './validation/manifest-validator';
+export type { ManifestViolation } from './validation/manifest-validator';
+export { analyzeCluster } from './validation/analyzer';
+export type { Finding, ClusterView } from './validation/analyzer';

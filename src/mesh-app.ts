@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, AppProps, Yaml } from 'cdk8s';
+import { MeshCluster } from './mesh';
+
+/** The file an object is written to: `<kind>.<namespace>.<name>.yaml` (lowercase kind). */
+export function manifestFileName(obj: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  return `${obj.kind.toLowerCase()}.${obj.metadata.namespace ?? '_cluster'}.${obj.metadata.name}.yaml`;
+}
+
+export interface ClusterManifests {
+  readonly cluster: string;
+  /** File name → object, sorted by file name. */
+  readonly files: ReadonlyMap<string, any>;
+}
+
+/**
+ * Resolves and validates every cluster of every mesh in the app, and maps objects to files.
+ * Throws (naming both objects) when two objects would be written to the same file.
+ * Nothing is written.
+ */
+export function synthClusters(app: App): ClusterManifests[] {
+  // App.synthYaml validates every construct (all errors at once) and resolves dependencies.
+  app.synthYaml();
+  const clusters = app.node.findAll().filter((c): c is MeshCluster => c instanceof MeshCluster);
+  const seen = new Map<string, string>();
+  const collisions: string[] = [];
+  const result: ClusterManifests[] = [];
+  for (const chart of clusters) {
+    if (seen.has(chart.clusterName)) collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
+    seen.set(chart.clusterName, chart.node.path);
+    const files = new Map<string, any>();
+    for (const obj of chart.renderObjects()) {
+      const file = manifestFileName(obj);
+      const prev = files.get(file);
+      if (prev) {
+        collisions.push(`cluster ${chart.clusterName}: ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} and ${prev.kind} ${prev.metadata.namespace}/${prev.metadata.name} would both be written to ${file}`);
+        continue;
+      }
+      files.set(file, obj);
+    }
+    result.push({ cluster: chart.clusterName, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+  }
+  if (collisions.length > 0) throw new Error(`Synthesis failed with the following errors:\n  ${collisions.join('\n  ')}`);
+  return result;
+}
+
+/**
+ * A cdk8s App that writes each mesh cluster into its own directory, one file per object:
+ * `<outdir>/<cluster>/<kind>.<namespace>.<name>.yaml`. Everything is validated before the
+ * first file is written; stale `.yaml` files in a cluster directory are removed.
+ */
+export class MeshApp extends App {
+  constructor(props: AppProps = {}) {
+    super(props);
+  }
+
+  public override synth(): void {
+    const clusters = synthClusters(this);
+    for (const c of clusters) {
+      const dir = path.join(this.outdir, c.cluster);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const f of fs.readdirSync(dir)) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dir, f));
+      for (const [file, obj] of c.files) fs.writeFileSync(path.join(dir, file), Yaml.stringify(obj));
+    }
+  }
+}

@@ -1,0 +1,250 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
+import type { MeshModel, ServiceModel } from './model';
+import { isDnsLabel, isHostname, isIP, isLabelKey, isLabelValue, isPort, isTrustDomain } from './names';
+import { IntentError, Problems } from './problems';
+import { PlannedObject, plannedKey, planMesh } from './plan';
+import { parseVipRange } from './vip';
+import { materialize } from './render/materialize';
+import { checkManifests } from './validation/synth-checks';
+import { checkVips } from './rules/cross-intent';
+
+export interface MeshProps {
+  /**
+   * Name of the logical cloud, used in mesh-wide object names (the east-west Gateway is
+   * `<name>-eastwest`). A DNS-1123 label.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The clusters of the logical cloud. */
+  readonly clusters: ClusterProps[];
+  /**
+   * Trust domain shared by every cluster (all clusters must share one root CA).
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * How clusters discover each other's services.
+   * @default 'federated'
+   */
+  readonly discovery?: DiscoveryMode;
+  /**
+   * IPv4 range from which ServiceEntry virtual IPs are allocated.
+   * @default '240.240.0.0/16'
+   */
+  readonly vipRange?: string;
+  /**
+   * Check every synthesized object against the vendored Istio CRD schemas and CEL rules, and
+   * run the cross-object analysis, at synth.
+   * @default true
+   */
+  readonly checkManifests?: boolean;
+}
+
+/** Anything that contributes to the mesh model (the intents). */
+export interface IMeshParticipant extends IConstruct {
+  /** @internal whether its input is valid; invalid intents are left out of the model. */
+  readonly _isValid: boolean;
+}
+
+/**
+ * The logical cloud: clusters that share a root CA and trust domain. Each cluster is a Chart
+ * (`mesh.cluster('cluster01')`) in which the intents for that cluster are declared, and into
+ * which every Istio object the cluster needs is rendered, including those caused by intents
+ * declared in other clusters.
+ */
+export class Mesh extends Construct {
+  /** Finds the mesh a construct belongs to. */
+  public static of(scope: IConstruct): Mesh {
+    const found = scope.node.scopes.slice().reverse().find((s): s is Mesh => s instanceof Mesh);
+    if (!found) throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a Mesh (declare intents in mesh.cluster("<name>"))');
+    return found;
+  }
+
+  public readonly name: string;
+  public readonly trustDomain: string;
+  public readonly discovery: DiscoveryMode;
+  public readonly vipRange: string;
+  private readonly problems = new Problems();
+  private readonly charts = new Map<string, MeshCluster>();
+  private readonly services: Array<{ participant: IMeshParticipant; model: () => ServiceModel }> = [];
+  private readonly objects = new Map<string, ApiObject>();
+  private currentPlan = new Map<string, PlannedObject>();
+  private readonly checkManifestsAtSynth: boolean;
+
+  constructor(scope: Construct, id: string, props: MeshProps) {
+    super(scope, id);
+    const p = this.problems;
+    this.name = props.name ?? id;
+    if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (lowercase letters, digits, "-")');
+    this.trustDomain = props.trustDomain ?? 'cluster.local';
+    if (!isTrustDomain(this.trustDomain)) p.add('trustDomain', this.trustDomain, 'is not a trust domain (a lowercase DNS name such as "cluster.local" or "example.org")');
+    this.discovery = props.discovery ?? 'federated';
+    if (this.discovery !== 'federated' && this.discovery !== 'multi-primary') p.add('discovery', this.discovery, 'is not a discovery mode ("federated" or "multi-primary")');
+    this.checkManifestsAtSynth = props.checkManifests ?? true;
+    this.vipRange = props.vipRange ?? '240.240.0.0/16';
+    if (!parseVipRange(this.vipRange)) p.add('vipRange', this.vipRange, 'is not an IPv4 CIDR block between /8 and /30 (e.g. "240.240.0.0/16")');
+    if (!Array.isArray(props.clusters) || props.clusters.length === 0) p.add('clusters', props.clusters, 'must list at least one cluster');
+
+    (props.clusters ?? []).forEach((c, i) => {
+      const topology = resolveCluster(p, `clusters[${i}]`, c);
+      if (this.charts.has(topology.name)) {
+        p.add(`clusters[${i}].name`, topology.name, 'is declared twice (cluster names must be unique)');
+        return;
+      }
+      this.charts.set(topology.name, new MeshCluster(this, topology));
+    });
+    this.node.addValidation({ validate: () => this.validateMesh() });
+  }
+
+  /** The cluster (Chart) with this name. */
+  public cluster(name: string): MeshCluster {
+    const c = this.charts.get(name);
+    if (!c) throw new IntentError(this.node.path, 'cluster', name, `is not declared in this mesh (declared: ${[...this.charts.keys()].join(', ') || 'none'})`);
+    return c;
+  }
+
+  /** Every cluster, in declaration order. */
+  public get clusters(): MeshCluster[] {
+    return [...this.charts.values()];
+  }
+
+  /** The mesh model as it stands: valid intents only. */
+  public model(): MeshModel {
+    return {
+      name: this.name,
+      trustDomain: this.trustDomain,
+      discovery: this.discovery,
+      vipRange: this.vipRange,
+      clusters: this.clusters.map((c) => c.topology),
+      services: this.services.filter((s) => s.participant._isValid).map((s) => s.model()),
+    };
+  }
+
+  /** @internal registers an inbound service's model. */
+  public _registerService(participant: IMeshParticipant, model: () => ServiceModel): void {
+    this.services.push({ participant, model });
+    this._changed();
+  }
+
+  /** @internal the inbound services registered so far, for cross-intent checks. */
+  public _serviceModels(): ServiceModel[] {
+    return this.services.filter((s) => s.participant._isValid).map((s) => s.model());
+  }
+
+  /**
+   * @internal Called after every change to the intents: creates the objects that the model
+   * now calls for. Their specs are rendered at synth from the latest plan, so an object sees
+   * intents added after it was created. (The model only grows, so objects never disappear.)
+   */
+  public _changed(): void {
+    if (!this.problems.isEmpty) return;
+    const plan = planMesh(this.model());
+    this.currentPlan = new Map(plan.map((o) => [plannedKey(o), o]));
+    for (const [key, planned] of this.currentPlan) {
+      if (this.objects.has(key)) continue;
+      const chart = this.charts.get(planned.cluster)!;
+      this.objects.set(key, materialize(chart, planned, () => this.planned(key)));
+    }
+  }
+
+  private planned(key: string): PlannedObject {
+    const o = this.currentPlan.get(key);
+    if (!o) throw new Error(`internal error: ${key} was created but is no longer planned`);
+    return o;
+  }
+
+  private validateMesh(): string[] {
+    if (!this.problems.isEmpty) return this.problems.list();
+    if (!this.participantsValid()) return []; // their own validations report why
+    const vips = checkVips(this);
+    if (vips.length > 0) return vips;
+    return this.checkManifestsAtSynth ? checkManifests(this) : [];
+  }
+
+  private participantsValid(): boolean {
+    return this.node.findAll().every((c) => !('_isValid' in c) || (c as unknown as IMeshParticipant)._isValid);
+  }
+}
+
+/** One cluster of the mesh: a Chart holding every Istio object that cluster gets. */
+export class MeshCluster extends Chart {
+  /** The cluster's resolved settings. */
+  public readonly topology: ClusterTopology;
+  public readonly mesh: Mesh;
+
+  /** @internal */
+  constructor(mesh: Mesh, topology: ClusterTopology) {
+    super(mesh, topology.name, { disableResourceNameHashes: true });
+    this.mesh = mesh;
+    this.topology = topology;
+  }
+
+  /**
+   * The cluster's objects rendered to JSON, without running validations (Chart.toJson would
+   * validate the whole app, and the mesh's validation renders the clusters itself).
+   */
+  public renderObjects(): any[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this).map((o) => o.toJson());
+  }
+
+  /** The cluster's name (also its output directory). */
+  public get clusterName(): string {
+    return this.topology.name;
+  }
+
+  /** The cluster chart that contains a construct. */
+  public static override of(scope: IConstruct): MeshCluster {
+    const found = scope.node.scopes.slice().reverse().find((s): s is MeshCluster => s instanceof MeshCluster);
+    if (!found) throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a mesh cluster (declare intents in mesh.cluster("<name>"))');
+    return found;
+  }
+}
+
+function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopology {
+  const name = c?.name;
+  if (!isDnsLabel(name)) p.add(`${at}.name`, name, 'is not a DNS-1123 label (lowercase letters, digits, "-"; at most 63)');
+  const rootNamespace = c?.rootNamespace ?? 'istio-system';
+  if (!isDnsLabel(rootNamespace)) p.add(`${at}.rootNamespace`, rootNamespace, 'is not a namespace name (DNS-1123 label)');
+  const network = c?.network ?? name;
+  if (typeof network !== 'string' || !isLabelValue(network) || network === '') p.add(`${at}.network`, network, 'is not a network name (a label value)');
+  const ew = c?.eastWestGateway ?? {};
+  if (ew.address !== undefined && !isIP(ew.address) && !isHostname(ew.address)) {
+    p.add(`${at}.eastWestGateway.address`, ew.address, 'is neither an IP address nor a fully qualified DNS name');
+  }
+  const port = ew.port ?? 15443;
+  if (!isPort(port)) p.add(`${at}.eastWestGateway.port`, port, 'is not a port (1-65535)');
+  const meshTlsPort = ew.meshTlsPort ?? 15444;
+  if (!isPort(meshTlsPort)) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, 'is not a port (1-65535)');
+  else if (meshTlsPort === port) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, `collides with the passthrough port ${port} (choose another port)`);
+  const selector = ew.selector ?? { istio: 'eastwestgateway' };
+  checkSelector(p, `${at}.eastWestGateway.selector`, selector);
+  const ing = c?.ingressGateway ?? {};
+  const ingressSelector = ing.selector ?? { istio: 'ingressgateway' };
+  checkSelector(p, `${at}.ingressGateway.selector`, ingressSelector);
+  const ingressNamespace = ing.namespace ?? rootNamespace;
+  if (!isDnsLabel(ingressNamespace)) p.add(`${at}.ingressGateway.namespace`, ingressNamespace, 'is not a namespace name (DNS-1123 label)');
+  const serviceAccount = ing.serviceAccount ?? 'istio-ingressgateway-service-account';
+  if (!isDnsLabel(serviceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccount)) p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  return {
+    name: String(name),
+    network: String(network),
+    rootNamespace,
+    eastWest: { address: ew.address, port, meshTlsPort, selector: { ...selector } },
+    ingress: { selector: { ...ingressSelector }, namespace: ingressNamespace, serviceAccount, address: ing.address },
+  };
+}
+
+/** Workload selector labels: non-empty, valid keys and values, no `*` (Istio's CEL rule). */
+export function checkSelector(p: Problems, field: string, selector: unknown): void {
+  if (typeof selector !== 'object' || selector === null || Array.isArray(selector) || Object.keys(selector).length === 0) {
+    p.add(field, selector, 'is not a non-empty map of labels (e.g. { app: "httpbin" })');
+    return;
+  }
+  for (const [k, v] of Object.entries(selector)) {
+    if (!isLabelKey(k) || k.includes('*')) p.add(`${field}`, k, 'is not a label key');
+    else if (!isLabelValue(v) || v === '' || String(v).includes('*')) p.add(`${field}.${k}`, v, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+  }
+}
+

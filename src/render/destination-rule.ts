@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import {
+  DestinationRule,
+  DestinationRuleSpec,
+  DestinationRuleSpecTrafficPolicyLoadBalancerSimple as LbSimple,
+  DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
+} from '../../imports/networking.istio.io';
+import type { TrafficPolicyModel } from '../model';
+import { lazySpec, ObjectMeta } from './object';
+
+export interface DestinationRuleInput {
+  readonly host: string;
+  /** ISTIO_MUTUAL for sidecar workloads (and mesh-mTLS gateways); DISABLE without a sidecar. */
+  readonly tls: 'ISTIO_MUTUAL' | 'DISABLE';
+  /** SNI to present (a gateway terminating mesh mTLS routes on it). */
+  readonly sni?: string;
+  readonly trafficPolicy?: TrafficPolicyModel;
+  /** Namespaces that see the rule (`.` = its own). @default - all */
+  readonly exportTo?: string[];
+}
+
+const LB: Record<string, LbSimple> = {
+  ROUND_ROBIN: LbSimple.ROUND_UNDERSCORE_ROBIN,
+  LEAST_REQUEST: LbSimple.LEAST_UNDERSCORE_REQUEST,
+  RANDOM: LbSimple.RANDOM,
+};
+
+/** The only place that builds DestinationRule specs. */
+export function destinationRuleSpec(input: DestinationRuleInput): DestinationRuleSpec {
+  const tp = input.trafficPolicy ?? {};
+  const lb = tp.loadBalancer;
+  const pool = tp.connectionPool;
+  const od = tp.outlierDetection;
+  return {
+    host: input.host,
+    exportTo: input.exportTo,
+    trafficPolicy: {
+      tls: { mode: input.tls === 'ISTIO_MUTUAL' ? TlsMode.ISTIO_UNDERSCORE_MUTUAL : TlsMode.DISABLE, sni: input.sni },
+      loadBalancer: lb === undefined ? undefined
+        : 'simple' in lb ? { simple: LB[lb.simple] }
+          : { consistentHash: { ...lb.consistentHash } },
+      connectionPool: pool === undefined ? undefined : { tcp: pool.tcp && { ...pool.tcp }, http: pool.http && { ...pool.http } },
+      outlierDetection: od === undefined ? undefined : {
+        consecutive5XxErrors: od.consecutive5xxErrors,
+        consecutiveGatewayErrors: od.consecutiveGatewayErrors,
+        interval: od.interval,
+        baseEjectionTime: od.baseEjectionTime,
+        maxEjectionPercent: od.maxEjectionPercent,
+      },
+    },
+  };
+}
+
+export function createDestinationRule(scope: Construct, id: string, meta: ObjectMeta, spec: () => DestinationRuleSpec): DestinationRule {
+  return new DestinationRule(scope, id, { metadata: meta, spec: lazySpec(spec) });
+}

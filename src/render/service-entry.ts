@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import {
+  ServiceEntry,
+  ServiceEntrySpec,
+  ServiceEntrySpecLocation as Location,
+  ServiceEntrySpecResolution as Resolution,
+} from '../../imports/networking.istio.io';
+import type { PortModel } from '../model';
+import { lazySpec, ObjectMeta } from './object';
+
+export interface ServiceEntryEndpointInput {
+  readonly address: string;
+  /** Port name → port number on the endpoint. */
+  readonly ports: Record<string, number>;
+  readonly labels?: Record<string, string>;
+}
+
+export interface ServiceEntryInput {
+  readonly host: string;
+  /** Virtual IP the client's DNS proxy answers with (needed for TCP ports: IST0134). */
+  readonly address?: string;
+  readonly ports: readonly PortModel[];
+  readonly resolution: 'STATIC' | 'DNS';
+  readonly endpoints: readonly ServiceEntryEndpointInput[];
+  readonly exportTo?: string[];
+  /** Identities the client accepts from the server (SPIFFE URIs). */
+  readonly subjectAltNames?: string[];
+  /** Whether to keep the service port's targetPort (endpoints reached directly). */
+  readonly withTargetPorts?: boolean;
+}
+
+/** The only place that builds ServiceEntry specs. Always MESH_INTERNAL: these are mesh services. */
+export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
+  return {
+    hosts: [input.host],
+    addresses: input.address === undefined ? undefined : [input.address],
+    location: Location.MESH_UNDERSCORE_INTERNAL,
+    resolution: input.resolution === 'STATIC' ? Resolution.STATIC : Resolution.DNS,
+    ports: input.ports.map((p) => ({
+      number: p.number,
+      name: p.name,
+      protocol: p.protocol,
+      targetPort: input.withTargetPorts ? p.targetPort : undefined,
+    })),
+    endpoints: input.endpoints.map((e) => ({ address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels } })),
+    exportTo: input.exportTo,
+    subjectAltNames: input.subjectAltNames,
+  };
+}
+
+export function createServiceEntry(scope: Construct, id: string, meta: ObjectMeta, spec: () => ServiceEntrySpec): ServiceEntry {
+  return new ServiceEntry(scope, id, { metadata: meta, spec: lazySpec(spec) });
+}

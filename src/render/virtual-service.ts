@@ -1,0 +1,60 @@
+import { Construct } from 'constructs';
+import { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp } from '../../imports/networking.istio.io';
+import type { RetriesModel } from '../model';
+import { lazySpec, ObjectMeta } from './object';
+
+export interface HttpRouteInput {
+  /** Port the route matches on (the listener's port). */
+  readonly matchPort?: number;
+  readonly destinationHost: string;
+  readonly destinationPort: number;
+  readonly timeout?: string;
+  readonly retries?: RetriesModel;
+}
+
+export interface TcpRouteInput {
+  readonly matchPort?: number;
+  readonly destinationHost: string;
+  readonly destinationPort: number;
+}
+
+export interface VirtualServiceInput {
+  readonly hosts: string[];
+  /** `<namespace>/<name>` of gateways; omitted = the mesh (sidecars). */
+  readonly gateways?: string[];
+  readonly http?: readonly HttpRouteInput[];
+  readonly tcp?: readonly TcpRouteInput[];
+  readonly exportTo?: string[];
+}
+
+function httpRoute(r: HttpRouteInput): VirtualServiceSpecHttp {
+  return {
+    name: `port-${r.destinationPort}`,
+    match: r.matchPort === undefined ? undefined : [{ port: r.matchPort }],
+    route: [{ destination: { host: r.destinationHost, port: { number: r.destinationPort } } }],
+    timeout: r.timeout,
+    retries: r.retries && { attempts: r.retries.attempts, perTryTimeout: r.retries.perTryTimeout, retryOn: r.retries.retryOn },
+  };
+}
+
+function tcpRoute(r: TcpRouteInput): VirtualServiceSpecTcp {
+  return {
+    match: r.matchPort === undefined ? undefined : [{ port: r.matchPort }],
+    route: [{ destination: { host: r.destinationHost, port: { number: r.destinationPort } } }],
+  };
+}
+
+/** The only place that builds VirtualService specs. */
+export function virtualServiceSpec(input: VirtualServiceInput): VirtualServiceSpec {
+  return {
+    hosts: [...input.hosts],
+    gateways: input.gateways && [...input.gateways],
+    exportTo: input.exportTo,
+    http: input.http && input.http.length > 0 ? input.http.map(httpRoute) : undefined,
+    tcp: input.tcp && input.tcp.length > 0 ? input.tcp.map(tcpRoute) : undefined,
+  };
+}
+
+export function createVirtualService(scope: Construct, id: string, meta: ObjectMeta, spec: () => VirtualServiceSpec): VirtualService {
+  return new VirtualService(scope, id, { metadata: meta, spec: lazySpec(spec) });
+}

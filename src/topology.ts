@@ -1,0 +1,111 @@
+/**
+ * The logical cloud's shape: the clusters that share one root CA and trust domain, and the
+ * gateways that connect them. Plain data; `Mesh` validates it.
+ */
+
+/** How clusters learn about each other's services. */
+export type DiscoveryMode =
+  /**
+   * Each cluster runs its own control plane and knows nothing of the others (the seed's model).
+   * A client reaches a remote service through a ServiceEntry pointing at the remote cluster's
+   * east-west gateway, which passes the client's mTLS through (AUTO_PASSTHROUGH).
+   */
+  | 'federated'
+  /**
+   * The control planes share discovery (Istio multi-primary): no ServiceEntries are needed;
+   * clusters on different networks still need the east-west gateway to expose the hosts.
+   */
+  | 'multi-primary';
+
+export interface EastWestGatewayProps {
+  /**
+   * Address clients in other clusters use to reach this cluster's east-west gateway: an IP
+   * address or a DNS name.
+   * @default - none: services in this cluster cannot have clients in other clusters (federated mode)
+   */
+  readonly address?: string;
+  /**
+   * The gateway's mTLS passthrough port.
+   * @default 15443
+   */
+  readonly port?: number;
+  /**
+   * Port on which the gateway terminates mesh mTLS for services without a sidecar
+   * (it must be exposed by the gateway's Kubernetes Service).
+   * @default 15444
+   */
+  readonly meshTlsPort?: number;
+  /**
+   * Labels of the east-west gateway pods.
+   * @default { istio: 'eastwestgateway' }
+   */
+  readonly selector?: Record<string, string>;
+}
+
+export interface IngressGatewayProps {
+  /**
+   * Labels of the ingress gateway pods.
+   * @default { istio: 'ingressgateway' }
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Namespace the ingress gateway runs in; its TLS Secrets must live there.
+   * @default - the cluster's root namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Service account of the ingress gateway: the identity external clients arrive with.
+   * @default 'istio-ingressgateway-service-account'
+   */
+  readonly serviceAccount?: string;
+  /**
+   * Public address of the ingress gateway (documentation only; DNS for external hosts must
+   * point here).
+   * @default - not recorded
+   */
+  readonly address?: string;
+}
+
+export interface ClusterProps {
+  /** Cluster name (DNS-1123 label); also the output directory name. */
+  readonly name: string;
+  /**
+   * Istio network of the cluster (`topology.istio.io/network`).
+   * @default - the cluster name (every cluster on its own network)
+   */
+  readonly network?: string;
+  /**
+   * The east-west gateway through which other clusters reach this one.
+   * @default - no east-west gateway address
+   */
+  readonly eastWestGateway?: EastWestGatewayProps;
+  /**
+   * The ingress gateway external clients use.
+   * @default - selector `istio: ingressgateway` in the root namespace
+   */
+  readonly ingressGateway?: IngressGatewayProps;
+  /**
+   * Istio's root namespace (where istiod and the gateways run).
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+}
+
+/** Resolved cluster settings (every default applied). */
+export interface ClusterTopology {
+  readonly name: string;
+  readonly network: string;
+  readonly rootNamespace: string;
+  readonly eastWest: {
+    readonly address?: string;
+    readonly port: number;
+    readonly meshTlsPort: number;
+    readonly selector: Record<string, string>;
+  };
+  readonly ingress: {
+    readonly selector: Record<string, string>;
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    readonly address?: string;
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Validates synthesized objects the way the Kubernetes API server would with Istio's CRDs,
+ * plus what Istio's schemas leave open:
+ * - the vendored CRD's openAPIV3Schema for the object's apiVersion, with every object under
+ *   `spec` that lists `properties` closed (Istio's schemas accept unknown fields, so a
+ *   misspelled `loadbalancer` would otherwise pass);
+ * - every `x-kubernetes-validations` CEL rule, evaluated with @bufbuild/cel;
+ * - DNS-1123 names and namespaces for every object (Gateway names: DNS-1123 labels).
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { isDnsLabel, isDnsSubdomain } from '../names';
+
+/** One problem with one object. */
+export interface ManifestViolation {
+  /** `<Kind>/<namespace>/<name>` of the object. */
+  readonly object: string;
+  /** JSON path inside the object (`/spec/trafficPolicy/tls`). */
+  readonly path: string;
+  readonly message: string;
+}
+
+type Schema = Record<string, any>;
+type CelRule = { rule: string; message?: string };
+
+// Loaded on first use: the JSON holds the openAPIV3Schema of every served version.
+let schemas: Record<string, Schema> | undefined;
+function crdSchemas(): Record<string, Schema> {
+  schemas ??= require('../../imports/istio-schemas.json') as Record<string, Schema>;
+  return schemas;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+addFormats(ajv);
+ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
+ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+ajv.addFormat('double', { type: 'number', validate: () => true });
+ajv.addFormat('float', { type: 'number', validate: () => true });
+
+const compiled = new Map<string, { validate: ValidateFunction; spec: Schema }>();
+
+/** Copies a schema with `additionalProperties: false` on every object that lists properties. */
+function closeObjects(schema: Schema): Schema {
+  if (Array.isArray(schema)) return schema.map(closeObjects) as unknown as Schema;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(schema)) {
+    // CEL rules are evaluated separately; keep Ajv from seeing them as unknown keywords.
+    if (k === 'x-kubernetes-validations') continue;
+    out[k] = k === 'properties' || k === 'patternProperties'
+      ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, closeObjects(pv as Schema)]))
+      : closeObjects(v as Schema);
+  }
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+function validatorFor(apiVersion: string, kind: string): { validate: ValidateFunction; spec: Schema } | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const crd = crdSchemas()[key];
+  if (!crd) return undefined;
+  const spec = crd.properties?.spec ?? {};
+  const root: Schema = {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata'],
+    properties: {
+      apiVersion: { const: apiVersion },
+      kind: { const: kind },
+      metadata: { type: 'object' },
+      spec: closeObjects(spec),
+      status: { type: 'object' },
+    },
+    additionalProperties: false,
+  };
+  const entry = { validate: ajv.compile(root), spec };
+  compiled.set(key, entry);
+  return entry;
+}
+
+// ── CEL ───────────────────────────────────────────────────────────────────────────────
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, (bindings: Record<string, unknown>) => unknown>();
+function program(rule: string): (bindings: Record<string, unknown>) => unknown {
+  let p = programs.get(rule);
+  if (!p) {
+    p = plan(env, parse(rule)) as (bindings: Record<string, unknown>) => unknown;
+    programs.set(rule, p);
+  }
+  return p;
+}
+
+/** JSON → CEL input, typed by the schema: integers become CEL ints (bigint). */
+function toCel(value: unknown, schema: Schema | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => toCel(v, schema?.items));
+  if (value !== null && typeof value === 'object') {
+    const out = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(value)) {
+      out.set(k, toCel(v, schema?.properties?.[k] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined)));
+    }
+    return out;
+  }
+  if (typeof value === 'number' && schema?.type === 'integer' && Number.isInteger(value)) return BigInt(value);
+  return value;
+}
+
+/** Evaluates every CEL rule that applies to the value, walking the schema alongside it. */
+function checkCel(value: unknown, schema: Schema | undefined, path: string, out: Array<{ path: string; message: string }>): void {
+  if (!schema || value === undefined || value === null) return;
+  for (const r of (schema['x-kubernetes-validations'] ?? []) as CelRule[]) {
+    let ok: unknown;
+    try {
+      ok = program(r.rule)({ self: toCel(value, schema) });
+    } catch (e) {
+      ok = e;
+    }
+    if (ok !== true) {
+      const why = isCelError(ok) ? ` (${(ok as Error).message})` : '';
+      out.push({ path, message: `${r.message ?? `must satisfy ${r.rule}`}${why}` });
+    }
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkCel(v, schema.items, `${path}/${i}`, out));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as object)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      checkCel(v, sub, `${path}/${k}`, out);
+    }
+  }
+}
+
+function describeAjvError(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'additionalProperties': return `has unknown field "${(e.params as any).additionalProperty}"`;
+    case 'enum': return `must be one of ${(e.params as any).allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+    case 'oneOf': return 'sets more than one of mutually exclusive fields (Istio allows at most one)';
+    case 'const': return `must be ${JSON.stringify((e.params as any).allowedValue)}`;
+    default: return e.message ?? e.keyword;
+  }
+}
+
+/** Validates one object. Returns its violations (empty when valid). */
+export function validateManifest(obj: any): ManifestViolation[] {
+  const kind = obj?.kind;
+  const apiVersion = obj?.apiVersion;
+  const name = obj?.metadata?.name;
+  const namespace = obj?.metadata?.namespace;
+  const id = `${kind}/${namespace ?? ''}/${name}`;
+  const out: Array<{ path: string; message: string }> = [];
+
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') out.push({ path: '', message: 'has no apiVersion or kind' });
+  if (kind === 'Gateway' ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
+    out.push({ path: '/metadata/name', message: `${JSON.stringify(name)} is not a DNS-1123 ${kind === 'Gateway' ? 'label (Gateway names)' : 'subdomain'}` });
+  }
+  if (!isDnsLabel(namespace)) out.push({ path: '/metadata/namespace', message: `${JSON.stringify(namespace)} is not a namespace name (DNS-1123 label)` });
+
+  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  if (group.endsWith('istio.io')) {
+    const v = validatorFor(apiVersion, kind);
+    if (!v) {
+      out.push({ path: '', message: `${apiVersion} ${kind} is not in the vendored Istio CRDs` });
+    } else {
+      if (!v.validate(obj)) {
+        for (const e of v.validate.errors ?? []) {
+          // Errors inside oneOf/anyOf/not branches only explain why a branch failed; the
+          // oneOf error itself says what is wrong.
+          if (/\/(oneOf|anyOf|not)\//.test(e.schemaPath) && !/\/(oneOf|anyOf)$/.test(e.schemaPath)) continue;
+          out.push({ path: e.instancePath, message: describeAjvError(e) });
+        }
+      }
+      checkCel(obj.spec, v.spec, '/spec', out);
+    }
+  }
+  return out.map((o) => ({ object: id, ...o }));
+}
+
+/** Validates many objects; returns every violation. */
+export function validateManifests(objects: readonly any[]): ManifestViolation[] {
+  return objects.flatMap(validateManifest);
+}
+
+export function formatViolation(v: ManifestViolation): string {
+  return `${v.object}${v.path ? ` ${v.path}` : ''}: ${v.message}`;
+}
