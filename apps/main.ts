@@ -1,13 +1,16 @@
 /**
  * Synthesizes every example app into `<outdir>/<app>/<cluster>/` (`npm run synth`).
+ * All apps are synthesized and validated before the first file is written.
  */
 import * as path from 'node:path';
-import { MeshApp } from '../src';
+import { App } from 'cdk8s';
+import { synthClusters, writeClusters } from '../src';
 import { APPS } from './registry';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-for (const [name, define] of Object.entries(APPS)) {
-  const app = new MeshApp({ outdir: path.join(outdir, name) });
+const results = Object.entries(APPS).map(([name, define]) => {
+  const app = new App({ outdir: path.join(outdir, name) });
   define(app);
-  app.synth();
-}
+  return { dir: app.outdir, clusters: synthClusters(app) };
+});
+for (const r of results) writeClusters(r.dir, r.clusters);

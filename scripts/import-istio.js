@@ -19,7 +19,9 @@ const YAML = require('yaml');
 const root = path.resolve(__dirname, '..');
 const crdFile = path.join(root, 'vendor', 'istio', 'crd-all.gen.yaml');
 const sourceFile = path.join(root, 'vendor', 'istio', 'SOURCE.md');
-const outDir = path.join(root, 'imports');
+// `--out DIR` regenerates elsewhere (the test that proves imports/ is untouched output).
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'imports');
 const GROUPS = ['networking.istio.io', 'security.istio.io'];
 
 const text = fs.readFileSync(crdFile, 'utf8');
@@ -54,4 +56,4 @@ try {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 fs.writeFileSync(path.join(outDir, 'istio-schemas.json'), JSON.stringify(schemas) + '\n');
-console.log(`imports/ regenerated from Istio CRDs (sha256 ${sha.slice(0, 12)}…): ${Object.keys(schemas).length} schemas`);
+console.log(`${path.relative(root, outDir) || outDir}/ regenerated from Istio CRDs (sha256 ${sha.slice(0, 12)}…): ${Object.keys(schemas).length} schemas`);

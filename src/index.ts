@@ -1,7 +1,7 @@
 export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
-export { MeshApp, synthClusters, manifestFileName } from './mesh-app';
+export { MeshApp, synthClusters, writeClusters, manifestFileName } from './mesh-app';
 export type { ClusterManifests } from './mesh-app';
 export * from './inbound-service';
 export * from './service-client';

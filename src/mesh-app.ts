@@ -56,12 +56,19 @@ export class MeshApp extends App {
   }
 
   public override synth(): void {
-    const clusters = synthClusters(this);
-    for (const c of clusters) {
-      const dir = path.join(this.outdir, c.cluster);
-      fs.mkdirSync(dir, { recursive: true });
-      for (const f of fs.readdirSync(dir)) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dir, f));
-      for (const [file, obj] of c.files) fs.writeFileSync(path.join(dir, file), Yaml.stringify(obj));
-    }
+    writeClusters(this.outdir, synthClusters(this));
+  }
+}
+
+/**
+ * Writes synthesized clusters into `<outdir>/<cluster>/`, removing stale `.yaml` files there.
+ * Call it only after everything that will be written has been synthesized (and so validated).
+ */
+export function writeClusters(outdir: string, clusters: readonly ClusterManifests[]): void {
+  for (const c of clusters) {
+    const dir = path.join(outdir, c.cluster);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of fs.readdirSync(dir)) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dir, f));
+    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dir, file), Yaml.stringify(obj));
   }
 }

@@ -137,7 +137,7 @@ export function planMesh(model: MeshModel): PlannedObject[] {
           instanceHosts(s).forEach((host, i) => out.push({
             cluster: server, kind: 'ServiceEntry', meta: meta(`${s.name}-${i}`, s.namespace),
             build: () => serviceEntrySpec({
-              host, ports: s.ports, resolution: 'DNS', withTargetPorts: true,
+              host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
               endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
               // Visible to the service's namespace and to the gateway, nowhere else.
               exportTo: s.namespace === t.rootNamespace ? ['.'] : ['.', t.rootNamespace],
