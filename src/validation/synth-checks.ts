@@ -14,7 +14,9 @@ export function checkManifests(mesh: Mesh): string[] {
   for (const cluster of mesh.clusters) {
     const objects = cluster.renderObjects();
     for (const v of validateManifests(objects)) errors.push(`cluster ${cluster.clusterName}: ${formatViolation(v)}`);
-    const serviceHosts = new Set(services.filter((s) => s.clusters.includes(cluster.clusterName)).flatMap((s) => [s.fqdn]));
+    // Multi-primary control planes share discovery: every cluster sees every service.
+    const visible = mesh.discovery === 'multi-primary' ? services : services.filter((s) => s.clusters.includes(cluster.clusterName));
+    const serviceHosts = new Set(visible.map((s) => s.fqdn));
     for (const f of analyzeCluster({ objects, serviceHosts })) {
       if (f.severity === 'error') errors.push(`cluster ${cluster.clusterName}: ${formatFinding(f)}`);
     }

@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { MeshApp } from '../src';
+import { APPS } from '../apps/registry';
+import { synth } from './support/synth';
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function writeApp(name: string): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  try {
+    const app = new MeshApp({ outdir: dir });
+    APPS[name](app);
+    app.synth();
+    return readTree(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(Object.keys(APPS))('example app %s', (name) => {
+  test('synthesizes valid objects for every cluster (snapshot)', () => {
+    const app = new App();
+    APPS[name](app);
+    expect(synth(app)).toMatchSnapshot();
+  });
+
+  test('writes one file per object under <cluster>/, byte-identical across synths', () => {
+    const first = writeApp(name);
+    const second = writeApp(name);
+    expect(Object.keys(first).length).toBeGreaterThan(0);
+    expect(second).toEqual(first);
+    for (const [file, text] of Object.entries(first)) {
+      expect(file).toMatch(/^cluster0[1-3]\/[a-z]+\.[a-z0-9-]+\.[a-z0-9.-]+\.yaml$/);
+      expect(text.match(/^kind: /gm)).toHaveLength(1);
+    }
+  });
+});
+
+test('MeshApp removes stale files from a cluster directory and keeps other files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stale-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'cluster01'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cluster01', 'serviceentry.default.gone.yaml'), 'stale');
+    fs.writeFileSync(path.join(dir, 'cluster01', 'README.txt'), 'mine');
+    const app = new MeshApp({ outdir: dir });
+    APPS['sleep-httpbin'](app);
+    app.synth();
+    const files = fs.readdirSync(path.join(dir, 'cluster01')).sort();
+    expect(files).toEqual(['README.txt', 'destinationrule.default.httpbin.yaml', 'serviceentry.default.httpbin.yaml']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

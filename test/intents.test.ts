@@ -1,0 +1,381 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import {
+  ClientCertificateAuthority, ExternalAccess, InboundService, LoadBalancer, ServiceAccessPolicy, ServiceClient, TlsCredential,
+} from '../src';
+import { find, kinds, newMesh, synth } from './support/synth';
+
+const FQDN = 'httpbin.default.svc.cluster.local';
+
+function httpbinAndSleep(props: Partial<ConstructorParameters<typeof InboundService>[2]> = {}, meshProps: Parameters<typeof newMesh>[0] = {}) {
+  const { app, mesh } = newMesh(meshProps);
+  const httpbin = new InboundService(mesh.cluster('cluster02'), 'httpbin', { protocol: 'HTTP', port: 8000, targetPort: 80, ...props });
+  const sleep = new ServiceClient(mesh.cluster('cluster01'), 'sleep');
+  return { app, mesh, httpbin, sleep };
+}
+
+describe('DestinationRule', () => {
+  test('is emitted in the server cluster and in each client cluster, with the same traffic policy', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({
+      trafficPolicy: {
+        loadBalancer: LoadBalancer.consistentHashByCookie({ name: 'user1', path: '/', ttl: '10s' }),
+        connectionPool: { maxConnections: 10, connectTimeout: Duration.seconds(10), http2MaxRequests: 1000, maxRequestsPerConnection: 100, http1MaxPendingRequests: 5 },
+        outlierDetection: { consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: '5m', baseEjectionTime: Duration.minutes(15), maxEjectionPercent: 50 },
+      },
+    });
+    httpbin.allowFrom(sleep);
+    const out = synth(app);
+    const server = find(out.cluster02, 'DestinationRule', 'httpbin');
+    const client = find(out.cluster01, 'DestinationRule', 'httpbin');
+    expect(server.spec).toEqual({
+      host: FQDN,
+      trafficPolicy: {
+        tls: { mode: 'ISTIO_MUTUAL' },
+        loadBalancer: { consistentHash: { httpCookie: { name: 'user1', path: '/', ttl: '10s' } } },
+        connectionPool: { tcp: { maxConnections: 10, connectTimeout: '10s' }, http: { http2MaxRequests: 1000, maxRequestsPerConnection: 100, http1MaxPendingRequests: 5 } },
+        outlierDetection: { consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: '5m', baseEjectionTime: '15m', maxEjectionPercent: 50 },
+      },
+    });
+    // The client-side copy differs only in being visible to the client's namespace alone.
+    expect(client.spec).toEqual({ ...server.spec, exportTo: ['.'] });
+  });
+
+  test.each([
+    [LoadBalancer.roundRobin(), { simple: 'ROUND_ROBIN' }],
+    [LoadBalancer.leastRequest(), { simple: 'LEAST_REQUEST' }],
+    [LoadBalancer.random(), { simple: 'RANDOM' }],
+    [LoadBalancer.consistentHashByHeader('x-user'), { consistentHash: { httpHeaderName: 'x-user' } }],
+    [LoadBalancer.consistentHashByQueryParameter('user'), { consistentHash: { httpQueryParameterName: 'user' } }],
+    [LoadBalancer.consistentHashBySourceIp(), { consistentHash: { useSourceIp: true } }],
+    [LoadBalancer.consistentHashByCookie({ name: 'c' }), { consistentHash: { httpCookie: { name: 'c' } } }],
+  ])('load balancer %#', (lb, expected) => {
+    const { app } = httpbinAndSleep({ trafficPolicy: { loadBalancer: lb } });
+    expect(find(synth(app).cluster02, 'DestinationRule', 'httpbin').spec.trafficPolicy.loadBalancer).toEqual(expected);
+  });
+
+  test('is absent from clusters without clients', () => {
+    const { app } = httpbinAndSleep();
+    const out = synth(app);
+    expect(kinds(out.cluster01)).toEqual([]);
+    expect(kinds(out.cluster02)).toEqual(['AuthorizationPolicy/default/httpbin', 'DestinationRule/default/httpbin', 'PeerAuthentication/default/httpbin']);
+  });
+});
+
+describe('VirtualService for timeouts and retries', () => {
+  test('is emitted where the DestinationRule is, one route per HTTP-family port', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({
+      port: undefined, targetPort: undefined, protocol: undefined,
+      ports: [{ port: 8000, protocol: 'http' }, { port: 9000, protocol: 'GRPC' }, { port: 7000, protocol: 'tcp' }],
+      timeout: '3s',
+      retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: ['5xx', '503'] },
+    });
+    sleep.connectTo(httpbin);
+    const out = synth(app);
+    const vs = find(out.cluster02, 'VirtualService', 'httpbin');
+    const route = (port: number) => ({
+      name: `port-${port}`, match: [{ port }], route: [{ destination: { host: FQDN, port: { number: port } } }],
+      timeout: '3s', retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx,503' },
+    });
+    expect(vs.spec).toEqual({ hosts: [FQDN], http: [route(8000), route(9000)] });
+    expect(find(out.cluster01, 'VirtualService', 'httpbin').spec).toEqual({ ...vs.spec, exportTo: ['.'] });
+  });
+
+  test('is absent when neither timeout nor retries are set', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep();
+    httpbin.allowFrom(sleep);
+    const out = synth(app);
+    expect([...out.cluster01, ...out.cluster02].filter((o) => o.kind === 'VirtualService')).toEqual([]);
+  });
+});
+
+describe('PeerAuthentication and AuthorizationPolicy', () => {
+  test('STRICT mTLS and an ALLOW policy select the server workload', () => {
+    const { app } = httpbinAndSleep({ workloadLabels: { app: 'httpbin', version: 'v1' } });
+    const out = synth(app);
+    expect(find(out.cluster02, 'PeerAuthentication', 'httpbin').spec).toEqual({ selector: { matchLabels: { app: 'httpbin', version: 'v1' } }, mtls: { mode: 'STRICT' } });
+    // Nobody may call it yet: allow-nothing for this workload only (never an empty selector).
+    expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').spec).toEqual({ action: 'ALLOW', selector: { matchLabels: { app: 'httpbin', version: 'v1' } } });
+  });
+
+  test('gathers every client, wherever and whenever it was declared, as principals', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep({ allowedNamespaces: ['monitoring'] });
+    const local = new ServiceClient(mesh.cluster('cluster02'), 'curl', { namespace: 'tools', serviceAccount: 'curl-sa' });
+    httpbin.allowFrom(sleep);
+    local.connectTo(httpbin);
+    const admin = new ServiceClient(mesh.cluster('cluster01'), 'admin');
+    new ServiceAccessPolicy(httpbin, 'admin-access', { client: admin, rules: [{ methods: ['get', 'HEAD'], paths: ['/status/*'] }, { methods: ['POST'] }] });
+    new ServiceAccessPolicy(httpbin, 'legacy', { principal: 'cluster.local/ns/legacy/sa/batch', rules: [{ paths: ['*.json'] }] });
+    const ap = find(synth(app).cluster02, 'AuthorizationPolicy', 'httpbin');
+    expect(ap.spec.rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep', 'cluster.local/ns/tools/sa/curl-sa'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/default/sa/admin'] } }], to: [{ operation: { methods: ['GET', 'HEAD'], paths: ['/status/*'] } }, { operation: { methods: ['POST'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/legacy/sa/batch'] } }], to: [{ operation: { paths: ['*.json'] } }] },
+      { from: [{ source: { namespaces: ['monitoring'] } }] },
+    ]);
+  });
+
+  test('principals use the mesh trust domain', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({}, { trustDomain: 'prod.example.org' });
+    httpbin.allowFrom(sleep);
+    expect(find(synth(app).cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules[0].from[0].source.principals).toEqual(['prod.example.org/ns/default/sa/sleep']);
+  });
+
+  test('dry-run is an annotation on the AuthorizationPolicy only', () => {
+    const { app } = httpbinAndSleep({ dryRun: true });
+    const out = synth(app);
+    expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin').metadata.annotations).toBeUndefined();
+  });
+
+  test('adding the same client twice changes nothing', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep();
+    httpbin.allowFrom(sleep);
+    httpbin.allowFrom(sleep);
+    sleep.connectTo(httpbin);
+    expect(httpbin.allowedClients).toEqual([sleep]);
+    expect(find(synth(app).cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep'] } }] }]);
+  });
+});
+
+describe('federated cross-cluster access', () => {
+  test('the client cluster gets a ServiceEntry to the server east-west gateway (STATIC for an IP)', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep();
+    httpbin.allowFrom(sleep);
+    const se = find(synth(app).cluster01, 'ServiceEntry', 'httpbin', 'default');
+    expect(se.spec).toEqual({
+      hosts: [FQDN],
+      addresses: [expect.stringMatching(/^240\.240\.\d+\.\d+$/)],
+      location: 'MESH_INTERNAL',
+      resolution: 'STATIC',
+      ports: [{ number: 8000, name: 'http-8000', protocol: 'HTTP' }],
+      endpoints: [{ address: '192.0.2.20', ports: { 'http-8000': 15443 }, labels: { 'topology.istio.io/cluster': 'cluster02', 'security.istio.io/tlsMode': 'istio' } }],
+      exportTo: ['.'],
+    });
+  });
+
+  test('DNS resolution for a gateway host name, the configured gateway port, and the client namespace', () => {
+    const { app, mesh } = newMesh({ clusters: [{ name: 'cluster01' }, { name: 'cluster02', eastWestGateway: { address: 'gw.cluster02.example.com', port: 31443 } }] });
+    const svc = new InboundService(mesh.cluster('cluster02'), 'httpbin', { protocol: 'HTTP', port: 8000 });
+    new ServiceClient(mesh.cluster('cluster01'), 'sleep', { namespace: 'apps' }).connectTo(svc);
+    const out = synth(app);
+    const se = find(out.cluster01, 'ServiceEntry', 'httpbin', 'apps');
+    expect(se.spec.resolution).toBe('DNS');
+    expect(se.spec.endpoints[0]).toMatchObject({ address: 'gw.cluster02.example.com', ports: { 'http-8000': 31443 } });
+    expect(find(out.cluster01, 'DestinationRule', 'httpbin', 'apps')).toBeDefined();
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].port.number).toBe(31443);
+  });
+
+  test('the server cluster exposes exactly the remotely used hosts on its east-west gateway', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep();
+    new InboundService(mesh.cluster('cluster02'), 'private', { protocol: 'TCP', port: 5000 });
+    httpbin.allowFrom(sleep);
+    const gw = find(synth(app).cluster02, 'Gateway', 'lc1-eastwest', 'istio-system');
+    expect(gw.spec).toEqual({
+      selector: { istio: 'eastwestgateway' },
+      servers: [{ port: { number: 15443, name: 'tls-passthrough-15443', protocol: 'TLS' }, hosts: [FQDN], tls: { mode: 'AUTO_PASSTHROUGH' } }],
+    });
+    expect(JSON.stringify(gw)).not.toContain('*');
+  });
+
+  test('no east-west Gateway in a cluster whose services have only local clients', () => {
+    const { app, mesh, httpbin } = httpbinAndSleep();
+    httpbin.allowFrom(new ServiceClient(mesh.cluster('cluster02'), 'local'));
+    const out = synth(app);
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest')).toBeUndefined();
+    expect(out.cluster02.filter((o) => o.kind === 'ServiceEntry')).toEqual([]);
+  });
+
+  test('the remote client keeps its identity: the server policy names its principal', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep();
+    httpbin.allowFrom(sleep);
+    expect(find(synth(app).cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/default/sa/sleep']);
+  });
+
+  test('VIPs are unique per host, identical in every cluster, and stable when services are added', () => {
+    const build = (extra: number) => {
+      const { app, mesh } = newMesh({ clusters: [{ name: 'cluster01', eastWestGateway: { address: '192.0.2.1' } }, { name: 'cluster02', eastWestGateway: { address: '192.0.2.2' } }, { name: 'cluster03' }] });
+      const c3 = new ServiceClient(mesh.cluster('cluster03'), 'c3');
+      const c1 = new ServiceClient(mesh.cluster('cluster01'), 'c1');
+      for (let i = 0; i < 3 + extra; i++) {
+        const svc = new InboundService(mesh.cluster('cluster02'), `svc${i}`, { protocol: 'TCP', port: 7000 });
+        c3.connectTo(svc);
+        c1.connectTo(svc);
+      }
+      const out = synth(app);
+      const vip = (cluster: string, name: string) => find(out[cluster], 'ServiceEntry', name).spec.addresses[0];
+      return { vip, n: 3 + extra };
+    };
+    const small = build(0);
+    const large = build(20);
+    const vips = Array.from({ length: large.n }, (_, i) => large.vip('cluster03', `svc${i}`));
+    expect(new Set(vips).size).toBe(large.n);
+    for (let i = 0; i < large.n; i++) expect(large.vip('cluster01', `svc${i}`)).toBe(vips[i]);
+    for (let i = 0; i < small.n; i++) expect(small.vip('cluster03', `svc${i}`)).toBe(vips[i]);
+  });
+
+  test('a pinned VIP is used as given', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({ vip: '240.240.0.7' });
+    httpbin.allowFrom(sleep);
+    expect(find(synth(app).cluster01, 'ServiceEntry', 'httpbin').spec.addresses).toEqual(['240.240.0.7']);
+  });
+
+  test('a service placed in several clusters gets an endpoint per cluster, labelled by cluster', () => {
+    const { app, mesh } = newMesh({ clusters: [{ name: 'cluster01' }, { name: 'cluster02', eastWestGateway: { address: '192.0.2.2' } }, { name: 'cluster03', eastWestGateway: { address: 'gw3.example.com' } }] });
+    const svc = new InboundService(mesh.cluster('cluster02'), 'api', { protocol: 'GRPC', port: 9000, additionalClusters: [mesh.cluster('cluster03')] });
+    svc.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'web'));
+    const out = synth(app);
+    const se = find(out.cluster01, 'ServiceEntry', 'api');
+    expect(se.spec.resolution).toBe('DNS');
+    expect(se.spec.endpoints.map((e: any) => [e.address, e.labels['topology.istio.io/cluster']])).toEqual([['192.0.2.2', 'cluster02'], ['gw3.example.com', 'cluster03']]);
+    for (const c of ['cluster02', 'cluster03']) {
+      expect(kinds(out[c])).toEqual(['AuthorizationPolicy/default/api', 'DestinationRule/default/api', 'Gateway/istio-system/lc1-eastwest', 'PeerAuthentication/default/api']);
+    }
+  });
+
+  test('pins the server identity when its service account is known', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({ serviceAccount: 'httpbin-sa' });
+    httpbin.allowFrom(sleep);
+    expect(find(synth(app).cluster01, 'ServiceEntry', 'httpbin').spec.subjectAltNames).toEqual(['spiffe://cluster.local/ns/default/sa/httpbin-sa']);
+  });
+});
+
+describe('multi-primary discovery', () => {
+  test('no ServiceEntries; DR in client clusters; gateway only across networks', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep({ timeout: '2s' }, {
+      discovery: 'multi-primary',
+      clusters: [{ name: 'cluster01', network: 'n1' }, { name: 'cluster02', network: 'n2' }, { name: 'cluster03', network: 'n2' }],
+    });
+    httpbin.allowFrom(sleep);
+    httpbin.allowFrom(new ServiceClient(mesh.cluster('cluster03'), 'same-network'));
+    const out = synth(app);
+    expect(kinds(out.cluster01)).toEqual(['DestinationRule/default/httpbin', 'VirtualService/default/httpbin']);
+    expect(kinds(out.cluster03)).toEqual(['DestinationRule/default/httpbin', 'VirtualService/default/httpbin']);
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].hosts).toEqual([FQDN]);
+  });
+
+  test('clusters on one network need no gateway', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep({}, { discovery: 'multi-primary', clusters: [{ name: 'cluster01', network: 'n' }, { name: 'cluster02', network: 'n' }] });
+    httpbin.allowFrom(sleep);
+    const out = synth(app);
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest')).toBeUndefined();
+    expect(kinds(out.cluster01)).toEqual(['DestinationRule/default/httpbin']);
+  });
+});
+
+describe('headless (stateful) services', () => {
+  test('every instance is reachable: a ServiceEntry per instance in client and server clusters', () => {
+    const { app, mesh } = newMesh();
+    const db = new InboundService(mesh.cluster('cluster02'), 'db', { namespace: 'data', protocol: 'TCP', port: 5432, targetPort: 15432, headless: true, instances: 2 });
+    new ServiceClient(mesh.cluster('cluster01'), 'app', { namespace: 'web', headless: true }).connectTo(db);
+    const out = synth(app);
+    const host = (i: number) => `db-${i}.db.data.svc.cluster.local`;
+    for (const i of [0, 1]) {
+      const client = find(out.cluster01, 'ServiceEntry', `db-${i}`, 'web');
+      expect(client.spec.hosts).toEqual([host(i)]);
+      expect(client.spec.endpoints[0].address).toBe('192.0.2.20');
+      const server = find(out.cluster02, 'ServiceEntry', `db-${i}`, 'data');
+      expect(server.spec).toMatchObject({
+        hosts: [host(i)], resolution: 'DNS', exportTo: ['.', 'istio-system'],
+        ports: [{ number: 5432, name: 'tcp-5432', protocol: 'TCP', targetPort: 15432 }],
+        endpoints: [{ address: host(i), ports: { 'tcp-5432': 15432 } }],
+      });
+      expect(server.spec.addresses).toEqual(client.spec.addresses);
+    }
+    expect(find(out.cluster01, 'DestinationRule', 'db-instances', 'web').spec).toEqual({ host: '*.db.data.svc.cluster.local', exportTo: ['.'], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].hosts).toEqual([host(0), host(1), 'db.data.svc.cluster.local']);
+  });
+});
+
+describe('services without a sidecar', () => {
+  test('inbound routing only: DISABLE locally, mesh mTLS terminated at the gateway for remote clients', () => {
+    const { app, mesh } = newMesh();
+    const legacy = new InboundService(mesh.cluster('cluster02'), 'legacy', { protocol: 'TCP', port: 3306, sidecar: false });
+    legacy.allowFrom(new ServiceClient(mesh.cluster('cluster02'), 'local'));
+    legacy.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'remote'));
+    const out = synth(app);
+    const host = 'legacy.default.svc.cluster.local';
+    expect(kinds(out.cluster02)).toEqual(['DestinationRule/default/legacy', 'Gateway/istio-system/lc1-eastwest', 'VirtualService/default/legacy-eastwest']);
+    expect(find(out.cluster02, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers).toEqual([{ port: { number: 15444, name: 'tls-mesh-15444', protocol: 'TLS' }, hosts: [host], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    expect(find(out.cluster02, 'VirtualService', 'legacy-eastwest').spec).toEqual({
+      hosts: [host], gateways: ['istio-system/lc1-eastwest'],
+      tcp: [{ match: [{ port: 15444 }], route: [{ destination: { host, port: { number: 3306 } } }] }],
+    });
+    expect(find(out.cluster01, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'ISTIO_MUTUAL', sni: host } });
+    expect(find(out.cluster01, 'ServiceEntry', 'legacy').spec.endpoints[0].ports).toEqual({ 'tcp-3306': 15444 });
+  });
+});
+
+describe('external clients', () => {
+  test('SIMPLE TLS on the ingress gateway for an HTTP service, admitted as the gateway identity', () => {
+    const { app } = httpbinAndSleep({ externalAccess: ExternalAccess.simple({ host: 'httpbin.example.com', credential: TlsCredential.fromSecret('httpbin-cert') }) });
+    const out = synth(app);
+    expect(find(out.cluster02, 'Gateway', 'httpbin-ingress', 'istio-system').spec).toEqual({
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['httpbin.example.com'], tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' } }],
+    });
+    expect(find(out.cluster02, 'VirtualService', 'httpbin-ingress', 'default').spec).toEqual({
+      hosts: ['httpbin.example.com'], gateways: ['istio-system/httpbin-ingress'],
+      http: [{ name: 'port-8000', route: [{ destination: { host: FQDN, port: { number: 8000 } } }] }],
+    });
+    expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] }]);
+    expect(out.cluster02.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('MUTUAL TLS for a TCP service: TLS server, tcp route, IP-restricted, PEM emitted as Secrets', () => {
+    const { app, mesh } = newMesh({ clusters: [{ name: 'cluster01', ingressGateway: { namespace: 'ingress', serviceAccount: 'gw', selector: { app: 'gw' } } }] });
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    new InboundService(mesh.cluster('cluster01'), 'mq', {
+      protocol: 'TCP', port: 5671,
+      externalAccess: ExternalAccess.mutual({
+        host: 'mq.example.com', port: 8443, remoteIpBlocks: ['198.51.100.0/24'],
+        credential: TlsCredential.fromPem('mq-cert', { certificate: cert, privateKey: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' }),
+        clientCa: ClientCertificateAuthority.fromPem(cert),
+      }),
+    });
+    const out = synth(app).cluster01;
+    expect(find(out, 'Gateway', 'mq-ingress', 'ingress').spec.servers).toEqual([{ port: { number: 8443, name: 'tls-8443', protocol: 'TLS' }, hosts: ['mq.example.com'], tls: { mode: 'MUTUAL', credentialName: 'mq-cert' } }]);
+    expect(find(out, 'VirtualService', 'mq-ingress').spec.tcp).toEqual([{ route: [{ destination: { host: 'mq.default.svc.cluster.local', port: { number: 5671 } } }] }]);
+    expect(find(out, 'AuthorizationPolicy', 'mq').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/ingress/sa/gw'], remoteIpBlocks: ['198.51.100.0/24'] } }] }]);
+    const secret = find(out, 'Secret', 'mq-cert', 'ingress');
+    expect(secret.type).toBe('kubernetes.io/tls');
+    expect(Buffer.from(secret.data['tls.crt'], 'base64').toString()).toBe(cert);
+    expect(Object.keys(find(out, 'Secret', 'mq-cert-cacert', 'ingress').data)).toEqual(['ca.crt']);
+  });
+});
+
+describe('metadata', () => {
+  test('objects are named after the intent name, not the construct id, and carry its annotations and labels', () => {
+    const { app, mesh } = newMesh();
+    new InboundService(mesh.cluster('cluster02'), 'SomeConstructId', {
+      name: 'httpbin', protocol: 'HTTP', port: 8000, application: 'shop', description: 'the seed example', userData: { userdata1: 'a', userdata2: 'b' },
+    });
+    const dr = find(synth(app).cluster02, 'DestinationRule', 'httpbin');
+    expect(dr.metadata).toEqual({
+      name: 'httpbin', namespace: 'default',
+      labels: { 'app.kubernetes.io/managed-by': 'cdk8s-istio-intents', 'app.kubernetes.io/part-of': 'shop', 'traffic.intents.cdk8s.io/service': 'httpbin' },
+      annotations: { 'traffic.intents.cdk8s.io/description': 'the seed example', 'traffic.intents.cdk8s.io/userdata1': 'a', 'traffic.intents.cdk8s.io/userdata2': 'b' },
+    });
+  });
+});
+
+describe('cdk8s-plus interop', () => {
+  test('an InboundService from a kplus.Service and a ServiceClient from a kplus Deployment', () => {
+    const { app, mesh } = newMesh();
+    const server = new kplus.Deployment(mesh.cluster('cluster02'), 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    const svc = server.exposeViaService({ name: 'web', ports: [{ name: 'http-web', port: 80, targetPort: 8080 }] });
+    const sa = new kplus.ServiceAccount(mesh.cluster('cluster01'), 'sa', { metadata: { name: 'shopper', namespace: 'shop' } });
+    const caller = new kplus.Deployment(mesh.cluster('cluster01'), 'caller', { metadata: { namespace: 'shop' }, serviceAccount: sa, containers: [{ image: 'curl' }] });
+    const inbound = InboundService.fromKplusService(mesh.cluster('cluster02'), 'web-intent', svc);
+    inbound.allowFrom(ServiceClient.fromKplus(mesh.cluster('cluster01'), 'caller-intent', caller));
+    inbound.allowFrom(ServiceClient.fromKplus(mesh.cluster('cluster01'), 'sa-intent', sa));
+    expect(inbound.fqdn).toBe('web.shop.svc.cluster.local');
+    expect(inbound.ports).toEqual([{ name: 'http-web', number: 80, targetPort: 8080, protocol: 'HTTP' }]);
+    const out = synth(app);
+    const ap = find(out.cluster02, 'AuthorizationPolicy', 'web', 'shop');
+    expect(ap.spec.selector.matchLabels).toEqual(Object.fromEntries(Object.entries(server.matchLabels)));
+    expect(ap.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop/sa/shopper']);
+    // The kplus objects themselves are synthesized into the same cluster directories.
+    expect(find(out.cluster02, 'Service', 'web', 'shop')).toBeDefined();
+  });
+});
