@@ -358,12 +358,16 @@ function normalizePorts(p: Problems, props: InboundServiceProps): PortModel[] {
   const out: PortModel[] = [];
   for (const r of raw) {
     const f = (name: string) => (r.at ? `${r.at}.${name}` : name);
-    if (!isPort(r.port)) { p.add(f('port'), r.port, 'is not a port (1-65535)'); continue; }
+    // Check every field of the port, so one synth reports all of its mistakes.
+    const portOk = isPort(r.port);
+    if (!portOk) p.add(f('port'), r.port, 'is not a port (1-65535)');
     const targetPort = r.targetPort ?? r.port;
-    if (!isPort(targetPort)) { p.add(f('targetPort'), targetPort, 'is not a port (1-65535)'); continue; }
-    if (r.protocol === undefined) { p.addMessage(f('protocol'), `is required for port ${r.port} (${PROTOCOLS.join(', ')})`); continue; }
-    const protocol = normalizeProtocol(p, f('protocol'), r.protocol);
-    if (!protocol) continue;
+    const targetOk = r.targetPort === undefined ? portOk : isPort(targetPort);
+    if (!targetOk && r.targetPort !== undefined) p.add(f('targetPort'), targetPort, 'is not a port (1-65535)');
+    let protocol: Protocol | undefined;
+    if (r.protocol === undefined) p.addMessage(f('protocol'), `is required for port ${r.port} (${PROTOCOLS.join(', ')})`);
+    else protocol = normalizeProtocol(p, f('protocol'), r.protocol);
+    if (!portOk || !targetOk || !protocol) continue;
     const name = r.name ?? `${protocol.toLowerCase()}-${r.port}`;
     if (!isDnsLabel(name)) { p.add(f('name'), name, 'is not a port name (DNS-1123 label)'); continue; }
     const lower = String(name).toLowerCase();
@@ -373,7 +377,7 @@ function normalizePorts(p: Problems, props: InboundServiceProps): PortModel[] {
     }
     const clash = out.find((o) => o.number === r.port || o.name === name);
     if (clash) { p.add(f('port'), r.port, `collides with port ${clash.number} ("${clash.name}"): port numbers and names must be unique`); continue; }
-    out.push({ name, number: r.port, targetPort, protocol });
+    out.push({ name, number: r.port as number, targetPort: targetPort as number, protocol });
   }
   return out;
 }

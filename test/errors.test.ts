@@ -12,13 +12,13 @@ const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n';
 
 /** A mesh whose cluster02 runs `httpbin` with the given props (plus a valid HTTP port). */
-function service(props: Partial<InboundServiceProps> & Record<string, unknown>, meshProps: Partial<MeshProps> = {}): App {
+function service(props: Record<string, unknown>, meshProps: Partial<MeshProps> = {}): App {
   const { app, mesh } = newMesh(meshProps);
   new InboundService(mesh.cluster('cluster02'), 'httpbin', { protocol: 'HTTP', port: 8000, ...props } as InboundServiceProps);
   return app;
 }
 
-function mesh(props: Partial<MeshProps> & Record<string, unknown>): App {
+function mesh(props: Record<string, unknown>): App {
   const app = new App();
   new Mesh(app, 'mesh', { clusters: TWO_CLUSTERS, ...props } as MeshProps);
   return app;
