@@ -15,13 +15,22 @@ export interface ClusterManifests {
 }
 
 /**
+ * Runs every construct's validations and throws all errors at once, in cdk8s's format
+ * (`Validation failed with the following errors:` then `[path] message` lines). This is what
+ * App.synth does first; App.synthYaml would also render all YAML just to discard it.
+ */
+export function validateApp(app: App): void {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+}
+
+/**
  * Resolves and validates every cluster of every mesh in the app, and maps objects to files.
  * Throws (naming both objects) when two objects would be written to the same file.
  * Nothing is written.
  */
 export function synthClusters(app: App): ClusterManifests[] {
-  // App.synthYaml validates every construct (all errors at once) and resolves dependencies.
-  app.synthYaml();
+  validateApp(app);
   const clusters = app.node.findAll().filter((c): c is MeshCluster => c instanceof MeshCluster);
   const seen = new Map<string, string>();
   const collisions: string[] = [];

@@ -184,6 +184,7 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['remote client of a cluster without an east-west gateway address', () => withClient((s, c) => s.allowFrom(c), {}, { clusters: [{ name: 'cluster01' }, { name: 'cluster02' }] }),
     /^  \[mesh\/cluster02\/httpbin\] clusters: cluster02 has clients in cluster01, but cluster cluster02 has no eastWestGateway\.address/m],
   ['headless service across networks in multi-primary mode', () => withClient((s, c) => s.allowFrom(c), { headless: true, instances: 2 }, { discovery: 'multi-primary' }), /headless: instances of a headless service cannot be reached across networks in multi-primary mode/],
+  ['headless service without a sidecar with remote clients', () => withClient((s, c) => s.allowFrom(c), { protocol: 'TCP', sidecar: false, headless: true, instances: 2 }), /headless: instances of a headless service without a sidecar cannot be addressed from other clusters/],
   ['multi-port service without a sidecar with remote clients', () => withClient((s, c) => s.allowFrom(c), { port: undefined, protocol: undefined, sidecar: false, ports: [{ port: 1, protocol: 'TCP' }, { port: 2, protocol: 'TCP' }] }), /ports: a service without a sidecar is reached from other clusters through its gateway's mesh-mTLS port, which carries one service port; this one has 2/],
 
   // ── access policies ──

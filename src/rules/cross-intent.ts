@@ -30,6 +30,9 @@ export function checkServiceInMesh(mesh: Mesh, s: ServiceModel): string[] {
       if (mesh.discovery === 'multi-primary' && crossNetwork && s.instances > 0) {
         out.push(`headless: instances of a headless service cannot be reached across networks in multi-primary mode (istio/istio#38327); client cluster ${site.cluster} is on network "${client.network}", ${server.name} on "${server.network}" (use discovery: "federated")`);
       }
+      if (viaGateway && !s.sidecar && s.instances > 0) {
+        out.push(`headless: instances of a headless service without a sidecar cannot be addressed from other clusters (the gateway terminating mesh mTLS for it routes the service host only); give the workload a sidecar, or call it from ${server.name}`);
+      }
       if (viaGateway && !s.sidecar && s.ports.length > 1) {
         out.push(`ports: a service without a sidecar is reached from other clusters through its gateway's mesh-mTLS port, which carries one service port; this one has ${s.ports.length} (give remote clients a single-port service)`);
       }
