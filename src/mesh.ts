@@ -71,6 +71,7 @@ export class Mesh extends Construct {
   private readonly services: Array<{ participant: IMeshParticipant; model: () => ServiceModel }> = [];
   private readonly objects = new Map<string, ApiObject>();
   private currentPlan = new Map<string, PlannedObject>();
+  private dirty = true;
   private readonly checkManifestsAtSynth: boolean;
 
   constructor(scope: Construct, id: string, props: MeshProps) {
@@ -133,13 +134,23 @@ export class Mesh extends Construct {
     return this.services.filter((s) => s.participant._isValid).map((s) => s.model());
   }
 
-  /**
-   * @internal Called after every change to the intents: creates the objects that the model
-   * now calls for. Their specs are rendered at synth from the latest plan, so an object sees
-   * intents added after it was created. (The model only grows, so objects never disappear.)
-   */
+  /** @internal Called after every change to the intents. */
   public _changed(): void {
-    if (!this.problems.isEmpty) return;
+    this.dirty = true;
+  }
+
+  /**
+   * Creates the objects that the model now calls for, in their cluster charts. Their specs
+   * are rendered lazily from the latest plan, so an object sees every intent, wherever and
+   * whenever it was declared. The model only grows, so objects never disappear.
+   *
+   * It runs once per synth, from the mesh's validation: every cdk8s synth path (App.synth,
+   * Chart.toJson, Testing.synth) validates the app before it enumerates the objects of a
+   * chart. Planning after every single intent instead made large meshes quadratic.
+   */
+  public materialize(): void {
+    if (!this.dirty || !this.problems.isEmpty) return;
+    this.dirty = false;
     const plan = planMesh(this.model());
     this.currentPlan = new Map(plan.map((o) => [plannedKey(o), o]));
     for (const [key, planned] of this.currentPlan) {
@@ -158,6 +169,7 @@ export class Mesh extends Construct {
   private validateMesh(): string[] {
     if (!this.problems.isEmpty) return this.problems.list();
     if (!this.participantsValid()) return []; // their own validations report why
+    this.materialize();
     const vips = checkVips(this);
     if (vips.length > 0) return vips;
     return this.checkManifestsAtSynth ? checkManifests(this) : [];
@@ -186,6 +198,7 @@ export class MeshCluster extends Chart {
    * validate the whole app, and the mesh's validation renders the clusters itself).
    */
   public renderObjects(): any[] {
+    this.mesh.materialize();
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this).map((o) => o.toJson());
   }
 

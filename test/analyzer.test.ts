@@ -49,8 +49,8 @@ describe('cross-object analyzer', () => {
 
   test('IST0128 / IST0129: SIMPLE or MUTUAL origination without a CA', () => {
     expect(analyze([dr('s', 's.x', { trafficPolicy: { tls: { mode: 'SIMPLE' } } }), dr('m', 'm.x', { trafficPolicy: { tls: { mode: 'MUTUAL', clientCertificate: '/c', privateKey: '/k' } } })])).toEqual([
-      'IST0128 DestinationRule/default/s: originates SIMPLE TLS without caCertificates or credentialName, so the server is not verified',
       'IST0129 DestinationRule/default/m: originates MUTUAL TLS without caCertificates or credentialName, so the server is not verified',
+      'IST0128 DestinationRule/default/s: originates SIMPLE TLS without caCertificates or credentialName, so the server is not verified',
     ]);
     expect(analyze([dr('s', 's.x', { trafficPolicy: { tls: { mode: 'SIMPLE', credentialName: 'c' } } })])).toEqual([]);
   });
@@ -70,7 +70,7 @@ describe('cross-object analyzer', () => {
   test('two ServiceEntries for one host visible to one namespace', () => {
     const addr = { addresses: ['240.240.0.1'] };
     expect(analyze([se('a', 'h.x', { ...addr, exportTo: ['.', 'b'] }), se('b', 'h.x', { ...addr, exportTo: ['.'] }, 'b')])).toEqual([
-      'INTENTS ServiceEntry/b/b: is a second ServiceEntry for host "h.x" visible to the same namespaces as ServiceEntry/default/a',
+      'INTENTS ServiceEntry/default/a: is a second ServiceEntry for host "h.x" visible to the same namespaces as ServiceEntry/b/b',
     ]);
   });
 

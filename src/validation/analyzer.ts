@@ -41,7 +41,9 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 
 export function analyzeCluster(view: ClusterView): Finding[] {
   const out: Finding[] = [];
-  const of = (kind: string) => view.objects.filter((o) => o.kind === kind);
+  // Sorted, so findings do not depend on the order objects were declared in.
+  const objects = [...view.objects].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  const of = (kind: string) => objects.filter((o) => o.kind === kind);
   const serviceEntries = of('ServiceEntry');
   const seHosts = new Set<string>(serviceEntries.flatMap((se) => se.spec?.hosts ?? []));
   const known = (host: string) => view.serviceHosts.has(host) || seHosts.has(host);
