@@ -1,7 +1,10 @@
-import { Duration } from 'cdk8s';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  ClientCertificateAuthority, ExternalAccess, InboundService, LoadBalancer, ServiceAccessPolicy, ServiceClient, TlsCredential,
+  ClientCertificateAuthority, ExternalAccess, InboundService, LoadBalancer, Mesh, ServiceAccessPolicy, ServiceClient, TlsCredential,
 } from '../src';
 import { find, kinds, newMesh, synth } from './support/synth';
 
@@ -377,5 +380,32 @@ describe('cdk8s-plus interop', () => {
     expect(ap.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop/sa/shopper']);
     // The kplus objects themselves are synthesized into the same cluster directories.
     expect(find(out.cluster02, 'Service', 'web', 'shop')).toBeDefined();
+  });
+});
+
+describe('plain cdk8s synthesis', () => {
+  test('Testing.synth of a cluster chart sees every object, including those caused by later intents', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep();
+    httpbin.allowFrom(sleep);
+    const objects: any[] = Testing.synth(mesh.cluster('cluster01'));
+    expect(kinds(objects)).toEqual(['DestinationRule/default/httpbin', 'ServiceEntry/default/httpbin']);
+    expect(synth(app).cluster01).toEqual([...objects].sort((a, b) => a.kind.localeCompare(b.kind)));
+  });
+
+  test('App.synth writes a file per cluster chart and still validates', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-'));
+    try {
+      const app = new App({ outdir: dir });
+      const mesh = new Mesh(app, 'mesh', { clusters: [{ name: 'cluster01' }] });
+      new InboundService(mesh.cluster('cluster01'), 'a', { protocol: 'TCP', port: 1 });
+      app.synth();
+      const files = fs.readdirSync(dir);
+      expect(files).toEqual([expect.stringMatching(/cluster01.*\.k8s\.yaml$/)]);
+      expect(fs.readFileSync(path.join(dir, files[0]), 'utf8')).toContain('kind: AuthorizationPolicy');
+      new InboundService(mesh.cluster('cluster01'), 'b', { protocol: 'TCP', port: 0 });
+      expect(() => app.synth()).toThrow(/\[mesh\/cluster01\/b\] port: 0 is not a port/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
