@@ -1,16 +1,21 @@
 /**
- * Synthesizes every example app into `<outdir>/<app>/<cluster>/` (`npm run synth`).
- * All apps are synthesized and validated before the first file is written.
+ * Synthesizes every example into `<outdir>/<app>/<cluster>/` (`npm run synth`): the
+ * TypeScript apps of apps/registry.ts and the intent bundles of apps/intents/.
+ * Everything is synthesized and validated before the first file is written.
  */
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { synthClusters, writeClusters } from '../src';
+import { intentBundles, synthBundle } from './intents';
 import { APPS } from './registry';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-const results = Object.entries(APPS).map(([name, define]) => {
-  const app = new App({ outdir: path.join(outdir, name) });
-  define(app);
-  return { dir: app.outdir, clusters: synthClusters(app) };
-});
+const results = [
+  ...Object.entries(APPS).map(([name, define]) => {
+    const app = new App();
+    define(app);
+    return { dir: path.join(outdir, name), clusters: synthClusters(app) };
+  }),
+  ...Object.entries(intentBundles()).map(([name, bundle]) => ({ dir: path.join(outdir, name), clusters: synthBundle(bundle) })),
+];
 for (const r of results) writeClusters(r.dir, r.clusters);

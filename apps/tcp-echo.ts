@@ -16,6 +16,7 @@ export function tcpEcho(app: App): Mesh {
   });
   const echo = new InboundService(mesh.cluster('cluster02'), 'tcp-echo', {
     namespace: 'default',
+    application: 'tcp-echo',
     protocol: 'TCP',
     port: 31400,
     targetPort: 9000,

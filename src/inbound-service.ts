@@ -160,6 +160,7 @@ export class InboundService extends Construct {
   private readonly problems = new Problems();
   private readonly base: Omit<ServiceModel, 'clients' | 'accessPolicies'>;
   private readonly clients: ServiceClient[] = [];
+  private readonly extraNamespaces: string[] = [];
   private readonly accessPolicies: Array<{ valid: () => boolean; model: AccessPolicyModel }> = [];
 
   constructor(scope: MeshCluster, id: string, props: InboundServiceProps = {}) {
@@ -314,6 +315,23 @@ export class InboundService extends Construct {
     this.mesh._changed();
   }
 
+  /**
+   * Allows every workload of these namespaces to call the service (like the
+   * `allowedNamespaces` prop; seed `namespaces`).
+   */
+  public allowFromNamespaces(namespaces: string[]): void {
+    if (!Array.isArray(namespaces)) {
+      this.problems.add('allowedNamespaces', namespaces, 'is not a list of namespaces');
+      return;
+    }
+    if (!this.base.sidecar && namespaces.length > 0) this.problems.addMessage('allowedNamespaces', 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+    for (const n of namespaces) {
+      if (!isDnsLabel(n)) this.problems.add('allowedNamespaces', n, 'is not a namespace name (DNS-1123 label)');
+      else if (!this.extraNamespaces.includes(n) && !this.base.allowedNamespaces.includes(n)) this.extraNamespaces.push(n);
+    }
+    this.mesh._changed();
+  }
+
   /** The clients allowed so far. */
   public get allowedClients(): readonly ServiceClient[] {
     return [...this.clients];
@@ -328,7 +346,12 @@ export class InboundService extends Construct {
   /** @internal the service's model, with its valid clients and access policies. */
   public _model(): ServiceModel {
     const clients: ClientModel[] = this.clients.filter((c) => c._isValid && c.mesh === this.mesh).map((c) => c._model());
-    return { ...this.base, clients, accessPolicies: this.accessPolicies.filter((a) => a.valid()).map((a) => a.model) };
+    return {
+      ...this.base,
+      allowedNamespaces: [...this.base.allowedNamespaces, ...this.extraNamespaces],
+      clients,
+      accessPolicies: this.accessPolicies.filter((a) => a.valid()).map((a) => a.model),
+    };
   }
 }
 
