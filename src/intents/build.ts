@@ -48,7 +48,7 @@ const CLIENT_FIELDS: FieldMap = [
   ['serviceAccount', '.spec.serviceAccount'], ['headless', '.spec.headless'], ['connectTo', '.inboundService'], ['additionalClusters', '.metadata.application'],
 ];
 const EMCO_CLIENT_FIELDS: FieldMap = [['name', '.metadata.name'], ['serviceName', '.spec.serviceName'], ['serviceAccount', '.spec.serviceName'], ['namespace', '.spec'], ['', '.spec']];
-const POLICY_FIELDS: FieldMap = [['name', '.metadata.name'], ['principal', '.spec.serviceAccountAccess'], ['rules', '.spec.serviceAccountAccess'], ['client', '.client']];
+const POLICY_FIELDS: FieldMap = [['name', '.metadata.name'], ['client', '.client']];
 const EMCO_POLICY_FIELDS: FieldMap = [['name', '.metadata.name'], ['rules', '.spec'], ['client', '.clientsIntent']];
 
 interface Registered {
@@ -242,7 +242,8 @@ export class BundleApp {
         const forClient = client && client.principal === principal ? client : undefined;
         const id = principals.length === 1 ? item.value.metadata.name : `${item.value.metadata.name}-${principals.indexOf(principal)}`;
         const policy = new ServiceAccessPolicy(target.service, id, forClient ? { name: item.value.metadata.name, client: forClient, rules } : { name: item.value.metadata.name, principal, rules });
-        this.register(policy, item.origin, POLICY_FIELDS);
+        const at = `.spec.serviceAccountAccess[${JSON.stringify(principal)}]`;
+        this.register(policy, item.origin, [...POLICY_FIELDS, ['rules', at], ['principal', at]]);
       }
     }
     for (const item of b.emcoAccessPoints) {

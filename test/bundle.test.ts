@@ -1,0 +1,248 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { parseAllDocuments } from 'yaml';
+import { MeshApp } from '../src';
+import { main } from '../src/cli';
+import { buildBundle } from '../src/intents/build';
+import { BundleError, bundleFiles, loadBundleTexts } from '../src/intents/load';
+import { APPS } from '../apps/registry';
+import { intentBundles, synthBundle } from '../apps/intents';
+import { validateManifests } from '../src/validation/manifest-validator';
+import schema = require('../src/intents/intent-bundle.schema.json');
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** Runs the CLI; returns status and output lines. */
+function cli(...args: string[]): { status: number; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = main(['node', 'cdk8s-istio-intents', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { status, out, err };
+}
+
+/** The problems of an inline bundle (YAML documents by file name). */
+function problems(files: Record<string, string>): string[] {
+  try {
+    const texts = Object.entries(files).map(([file, text]) => ({ file, text }));
+    buildBundle(loadBundleTexts(texts)).synth();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BundleError);
+    return (e as BundleError).problems as string[];
+  }
+  throw new Error('expected the bundle to be rejected');
+}
+
+const CLOUD = `
+logicalCloud:
+  name: lc1
+  clusters:
+    - { name: cluster01, eastWestGateway: { address: 192.0.2.10 } }
+    - { name: cluster02, eastWestGateway: { address: 192.0.2.20 } }
+placement: { httpbin: [cluster02], sleep: [cluster01] }
+`;
+const service = (spec: string) => `${CLOUD}
+inboundServices:
+  - metadata: { name: httpbin }
+    spec: { application: httpbin, protocol: HTTP, port: "8000", ${spec} }
+`;
+
+describe('intent bundles', () => {
+  test.each([
+    ['seed-sleep-httpbin', 'sleep-httpbin'],
+    ['seed-tcp-echo', 'tcp-echo'],
+  ])('the seed bundle %s and the TypeScript app %s synthesize to byte-identical directories', (bundle, appName) => {
+    const fromBundle = tmp('bundle');
+    const fromApp = tmp('app');
+    try {
+      expect(cli('synth', intentBundles()[bundle], '--out', fromBundle, '--quiet')).toEqual({ status: 0, out: [], err: [] });
+      const app = new MeshApp({ outdir: fromApp });
+      APPS[appName](app);
+      app.synth();
+      const a = readTree(fromBundle);
+      expect(Object.keys(a).length).toBeGreaterThan(0);
+      expect(a).toEqual(readTree(fromApp));
+    } finally {
+      fs.rmSync(fromBundle, { recursive: true, force: true });
+      fs.rmSync(fromApp, { recursive: true, force: true });
+    }
+  });
+
+  test.each(Object.keys(intentBundles()))('shipped bundle %s synthesizes valid objects (snapshot)', (name) => {
+    const clusters = synthBundle(intentBundles()[name]);
+    const objects = Object.fromEntries(clusters.map((c) => [c.cluster, [...c.files.values()]]));
+    expect(validateManifests(Object.values(objects).flat())).toEqual([]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the EMCO 22 bundle maps inbound, clients and access-point intents onto the constructs', () => {
+    const clusters = Object.fromEntries(synthBundle(intentBundles()['emco-22']).map((c) => [c.cluster, c.files]));
+    const ap = clusters.core01.get('authorizationpolicy.default.http-server.yaml');
+    expect(ap.spec).toEqual({
+      action: 'ALLOW',
+      selector: { matchLabels: { app: 'http-server' } }, // appLabel "app=http-server"
+      rules: [
+        // the access point applies to the clients intent's identity (its service name)
+        { from: [{ source: { principals: ['cluster.local/ns/default/sa/http-client'] } }], to: [{ operation: { methods: ['GET'], paths: ['/status/*'] } }] },
+        // external access (externalSupport, tlsType MUTUAL) narrowed by the client's cidrs
+        { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'], remoteIpBlocks: ['203.0.113.0/24'] } }] },
+      ],
+    });
+    expect(clusters.core01.get('gateway.istio-system.http-server-ingress.yaml').spec.servers[0].tls).toEqual({ mode: 'MUTUAL', credentialName: 'http-service-credential' });
+    expect(clusters.edge01.get('serviceentry.default.http-server.yaml').spec.hosts).toEqual(['http-service.default.svc.cluster.local']);
+  });
+
+  test('the shipped JSON Schema accepts every shipped bundle document (for editors)', () => {
+    const validate = new Ajv({ allowUnionTypes: true, strict: true }).compile(schema);
+    for (const p of Object.values(intentBundles())) {
+      for (const file of bundleFiles(p)) {
+        for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8')) as any[]) {
+          expect(validate(doc.toJS())).toBe(true);
+        }
+      }
+    }
+  });
+
+  test('values as the seed writes them work', () => {
+    const texts = [{ file: 'b.yaml', text: `${CLOUD}
+inboundServices:
+  - metadata: { name: httpbin }
+    spec: { application: httpbin, protocol: tcp, port: "31400", headless: "True", instances: "2", istio-proxy: "YES", intervalSweep: 5m, maxEjectionPercent: "50" }
+` }];
+    const clusters = buildBundle(loadBundleTexts(texts)).synth();
+    const dr = clusters.find((c) => c.cluster === 'cluster02')!.files.get('destinationrule.default.httpbin.yaml');
+    expect(dr.spec.trafficPolicy.outlierDetection).toEqual({ interval: '5m', maxEjectionPercent: 50 });
+  });
+
+  test('a directory is merged in file-name order', () => {
+    const dir = tmp('dir');
+    const out = tmp('out');
+    try {
+      fs.writeFileSync(path.join(dir, '20-service.yaml'), 'inboundServices:\n  - metadata: { name: httpbin }\n    spec: { application: httpbin, protocol: HTTP, port: 80 }\n');
+      fs.writeFileSync(path.join(dir, '10-cloud.yaml'), CLOUD);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
+      const r = cli('synth', dir, '--out', out);
+      expect(r).toEqual({ status: 0, out: [`cluster01: 0 objects -> ${path.join(out, 'cluster01')}`, `cluster02: 3 objects -> ${path.join(out, 'cluster02')}`], err: [] });
+      expect(Object.keys(readTree(out)).sort()).toEqual(['cluster02/authorizationpolicy.default.httpbin.yaml', 'cluster02/destinationrule.default.httpbin.yaml', 'cluster02/peerauthentication.default.httpbin.yaml']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bad bundles', () => {
+  test('every problem at once, with file, document, JSON path, value and what is expected; exit 1; nothing written', () => {
+    const dir = tmp('bad');
+    const out = tmp('out');
+    try {
+      fs.writeFileSync(path.join(dir, 'a.yaml'), `${CLOUD}---\ninboundServices:\n  - metadata: { name: httpbin }\n    spec: { application: httpbin, protocol: HTTP, port: "8000", loadbalancer: {} }\n`);
+      fs.writeFileSync(path.join(dir, 'b.yaml'), 'clients:\n  - inboundService: httpbin\n    metadata: { name: sleep }\n    spec: { clientServiceName: sleep, headles: "false" }\n');
+      const r = cli('synth', dir, '--out', out);
+      expect(r.status).toBe(1);
+      expect(r.out).toEqual([]);
+      const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f));
+      expect(r.err).toEqual([
+        `${dir}: 2 problems, nothing written:`,
+        `  ${rel('a.yaml')}#2 $.inboundServices[0].spec.loadbalancer: is not a known field (did you mean "loadBalancing"?); expected one of: ${Object.keys(schema.definitions.inboundService.properties.spec.properties).join(', ')}`,
+        `  ${rel('b.yaml')}#1 $.clients[0].spec.headles: is not a known field (did you mean "headless"?); expected one of: clientServiceName, namespace, serviceAccount, headless, mTLS`,
+      ]);
+      expect(fs.readdirSync(out)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['port out of range (construct rule, bundle location)', { 'b.yaml': service('targetPort: "70000"') }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.targetPort: 70000 is not a port \(1-65535\)$/],
+    ['port not a number', { 'b.yaml': service('targetPort: "eighty"') }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.targetPort: "eighty" is not a port/],
+    ['unknown protocol', { 'b.yaml': service('headless: false').replace('protocol: HTTP', 'protocol: SCTP') }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.protocol: "SCTP" is not a supported protocol/],
+    ['bare-number duration', { 'b.yaml': service('baseEjectionTime: 15') }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.baseEjectionTime: 15 is ambiguous without a unit \(write "15s", "15m"/],
+    ['malformed duration', { 'b.yaml': service('intervalSweep: 5 minutes') }, /\.spec\.intervalSweep: "5 minutes" is not a duration/],
+    ['max ejection percent', { 'b.yaml': service('maxEjectionPercent: 101') }, /\.spec\.maxEjectionPercent: 101 is not a percentage/],
+    ['negative pool size', { 'b.yaml': service('maxConnections: -1') }, /\.spec\.maxConnections: -1 is not a count/],
+    ['flag not yes/no', { 'b.yaml': service('istio-proxy: maybe') }, /\.spec\.istio-proxy: "maybe" is not a yes\/no value/],
+    ['headless without instances', { 'b.yaml': service('headless: "true"') }, /\.spec\.instances: undefined is required for a headless service/],
+    ['two load-balancer kinds at once', { 'b.yaml': service('loadBalancing: { mode: RANDOM, httpHeaderName: x-user }') }, /\.spec\.loadBalancing\.mode: "RANDOM" cannot be combined with httpHeaderName \(two load-balancer kinds at once/],
+    ['cookie without a name', { 'b.yaml': service('loadBalancing: { httpCookie: { ttl: 10s } }') }, /\.spec\.loadBalancing\.httpCookie\.name: undefined is not a cookie name/],
+    ['wrong enum value', { 'b.yaml': service('loadBalancing: { mode: FASTEST }') }, /\.spec\.loadBalancing\.mode: "FASTEST" is not one of "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "CONSISTENT_HASH"/],
+    ['service mesh other than istio', { 'b.yaml': service('serviceMesh: linkerd') }, /\.spec\.serviceMesh: "linkerd" is not supported \(only "istio"\)/],
+    ['unknown TLS mode', { 'b.yaml': service('mutualTLS: STRICT') }, /\.spec\.mutualTLS: "STRICT" is not a TLS mode \(ISTIO_MUTUAL, SIMPLE or MUTUAL\)/],
+    ['SIMPLE without a credential', { 'b.yaml': service('mutualTLS: SIMPLE, externalHost: httpbin.example.com') }, /\.spec\.credentialName: is required with mutualTLS SIMPLE/],
+    ['MUTUAL without an external host', { 'b.yaml': service('mutualTLS: MUTUAL, credentialName: c') }, /\.spec\.externalHost: is required with mutualTLS MUTUAL/],
+    ['PEM certificate in a bundle', { 'b.yaml': service('mutualTLS: SIMPLE, externalHost: a.example.com, Servicecertificate: "-----BEGIN CERTIFICATE-----"') }, /\.spec\.Servicecertificate: PEM is not accepted in a bundle/],
+    ['private key naming another Secret', { 'b.yaml': service('mutualTLS: SIMPLE, externalHost: a.example.com, Servicecertificate: cert, ServicePrivateKey: key') }, /\.spec\.ServicePrivateKey: "key" must name the same Secret as the certificate \("cert"\)/],
+    ['external settings on a mesh-only service', { 'b.yaml': service('externalHost: a.example.com') }, /\.spec\.externalHost: is only used with mutualTLS SIMPLE or MUTUAL/],
+    ['namespace invalid', { 'b.yaml': service('namespace: Default') }, /\.spec\.namespace: "Default" is not a namespace name/],
+    ['methods on TCP', { 'b.yaml': `${service('headless: false').replace('protocol: HTTP', 'protocol: TCP')}
+securityIntents:
+  - inboundService: httpbin
+    metadata: { name: p }
+    spec: { serviceAccountAccess: { "cluster.local/ns/default/sa/sleep": [ { GET: /status } ] } }
+` }, /^b\.yaml#1 \$\.securityIntents\[0\]\.spec\.serviceAccountAccess\["cluster\.local\/ns\/default\/sa\/sleep"\]\[0\]: names methods or paths, which never match on 8000\/TCP/],
+    ['unknown HTTP method', { 'b.yaml': `${service('headless: false')}
+securityIntents:
+  - inboundService: httpbin
+    metadata: { name: p }
+    spec: { serviceAccountAccess: { "cluster.local/ns/default/sa/sleep": [ { FETCH: /status } ] } }
+` }, /\$\.securityIntents\[0\]\.spec\.serviceAccountAccess\["cluster\.local\/ns\/default\/sa\/sleep"\]\[0\]\.methods: "FETCH" is not an HTTP method/],
+    ['malformed principal', { 'b.yaml': `${service('headless: false')}
+securityIntents:
+  - inboundService: httpbin
+    metadata: { name: p }
+    spec: { serviceAccountAccess: { "sleep": [ { GET: /status } ] } }
+` }, /\$\.securityIntents\[0\]\.spec\.serviceAccountAccess\["sleep"\]: "sleep" is not a principal/],
+    ['application without placement', { 'b.yaml': service('headless: false').replace('application: httpbin', 'application: web') }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.application: "web" has no placement/],
+    ['placement on an undeclared cluster', { 'b.yaml': service('headless: false').replace('httpbin: [cluster02]', 'httpbin: [cluster09]') }, /^b\.yaml#1 \$\.placement\.httpbin\[0\]: "cluster09" is not a cluster of the logical cloud \(cluster01, cluster02\)/],
+    ['client of an unknown inbound service', { 'b.yaml': `${CLOUD}\nclients:\n  - inboundService: nope\n    metadata: { name: sleep }\n` }, /^b\.yaml#1 \$\.clients\[0\]\.inboundService: "nope" is not an inbound service of the bundle/],
+    ['client with a non-mesh TLS mode', { 'b.yaml': `${service('headless: false')}\nclients:\n  - inboundService: httpbin\n    metadata: { name: sleep }\n    spec: { mTLS: SIMPLE }\n` }, /\$\.clients\[0\]\.spec\.mTLS: "SIMPLE" is not supported for a client/],
+    ['client declared twice differently', { 'b.yaml': `${service('headless: false')}\nclients:\n  - { inboundService: httpbin, metadata: { name: sleep } }\n  - { inboundService: httpbin, metadata: { name: sleep }, spec: { namespace: other } }\n` }, /\$\.clients\[1\]: client "sleep" is declared differently in b\.yaml#1 \$\.clients\[0\]/],
+    ['remote client of a cluster without a gateway address', { 'b.yaml': service('headless: false').replace('eastWestGateway: { address: 192.0.2.20 }', 'network: n2') + '\nclients:\n  - { inboundService: httpbin, metadata: { name: sleep } }\n' }, /\$\.inboundServices\[0\]\.spec\.application: cluster02 has clients in cluster01, but cluster cluster02 has no eastWestGateway\.address/],
+    ['two inbound services with one name', { 'b.yaml': `${service('headless: false')}  - metadata: { name: httpbin }\n    spec: { application: httpbin, protocol: TCP, port: 1 }\n` }, /\$\.inboundServices\[1\]\.metadata\.name: "httpbin" is already the name of b\.yaml#1 \$\.inboundServices\[0\]/],
+    ['logical cloud declared twice', { 'a.yaml': CLOUD.replace(/placement.*\n/, ''), 'b.yaml': CLOUD.replace(/placement.*\n/, '') }, /^b\.yaml#1 \$\.logicalCloud: is declared again \(first in a\.yaml#1 \$\.logicalCloud\)/],
+    ['no logical cloud', { 'b.yaml': 'placement: { a: [x] }\n' }, /\$\.logicalCloud is required/],
+    ['mesh error in the logical cloud', { 'b.yaml': CLOUD.replace('name: lc1', 'name: lc1\n  trustDomain: "Bad Domain"') }, /^b\.yaml#1 \$\.logicalCloud\.trustDomain: "Bad Domain" is not a trust domain/],
+    ['YAML syntax error', { 'b.yaml': 'logicalCloud: { name: [\n' }, /^b\.yaml#1: /],
+    ['wrong type', { 'b.yaml': `${CLOUD}\ninboundServices: {}\n` }, /^b\.yaml#1 \$\.inboundServices: \{\} must be array$/],
+    ['missing required field', { 'b.yaml': `${CLOUD}\ninboundServices:\n  - metadata: { name: x }\n    spec: { application: httpbin, port: 1 }\n` }, /^b\.yaml#1 \$\.inboundServices\[0\]\.spec\.protocol: is required$/],
+    ['EMCO appLabel not key=value', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, appLabel: httpbin, serviceName: s, port: 80, protocol: HTTP }\n` }, /\$\.emco\.inboundIntents\[0\]\.spec\.appLabel: "httpbin" is not a label \("key=value"/],
+    ['EMCO external certificates as PEM', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP, externalSupport: true, externalName: s.example.com, external: { externalCerts: { serviceCertificate: x } } }\n` }, /\.spec\.external\.externalCerts: certificates are not accepted in a bundle/],
+    ['EMCO plain-text external access', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP, externalSupport: true, externalName: s.example.com, management: { tlsType: NONE } }\n` }, /\.spec\.management\.tlsType: "NONE" is not supported for external access/],
+    ['EMCO cidrs without external support', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP }\n  clientsIntents:\n    - inboundIntent: s\n      metadata: { name: c }\n      spec: { app: sleep, serviceName: sleep, cidrs: [10.0.0.0/8] }\n` }, /\$\.emco\.clientsIntents\[0\]\.spec\.cidrs: \["10\.0\.0\.0\/8"\] only applies to external access/],
+    ['EMCO access point for an unknown clients intent', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP }\n  accessPoints:\n    - { inboundIntent: s, clientsIntent: c, metadata: { name: a }, spec: { action: ALLOW, url: [/x] } }\n` }, /\$\.emco\.accessPoints\[0\]\.clientsIntent: "c" is not a clients intent of the bundle/],
+    ['EMCO access point action other than ALLOW', { 'b.yaml': `${CLOUD}\nemco:\n  accessPoints:\n    - { inboundIntent: s, clientsIntent: c, metadata: { name: a }, spec: { action: DENY } }\n` }, /\$\.emco\.accessPoints\[0\]\.spec\.action: "DENY" is not one of "ALLOW"/],
+  ];
+
+  test.each(cases)('%s', (_title, files, expected) => {
+    const found = problems(files);
+    expect(found.some((p) => expected.test(p))).toBe(true);
+    for (const p of found) expect(p).toMatch(/^[ab]\.yaml(#\d+)?[ :]/);
+  });
+
+  test('a bundle path that does not exist', () => {
+    const r = cli('synth', '/nonexistent/bundle.yaml', '--out', '/nonexistent/out');
+    expect(r).toEqual({ status: 1, out: [], err: ['/nonexistent/bundle.yaml: 1 problem, nothing written:', '  /nonexistent/bundle.yaml: cannot be read (ENOENT)'] });
+  });
+
+  test('usage errors exit 2', () => {
+    expect(cli('synth', 'x.yaml').status).toBe(2);
+    expect(cli('frobnicate').status).toBe(2);
+  });
+});
