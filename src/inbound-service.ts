@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type * as kplus from 'cdk8s-plus-33';
 import { DurationInput, normalizeDuration } from './duration';
 import { ExternalAccess } from './external-access';
-import { checkSelector, Mesh, MeshCluster } from './mesh';
+import { checkSelector, Mesh, MeshCluster, placementOf } from './mesh';
 import { ClientModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, ServiceModel, AccessPolicyModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort, serviceFqdn } from './names';
 import { Problems } from './problems';
@@ -250,12 +250,7 @@ export class InboundService extends Construct {
       : props.externalAccess instanceof ExternalAccess ? props.externalAccess._bind(p, 'externalAccess', ports.map((x) => x.number))
         : (p.add('externalAccess', props.externalAccess, 'is not an ExternalAccess (ExternalAccess.simple({...}) or ExternalAccess.mutual({...}))'), undefined);
 
-    const clusters = [this.cluster.clusterName];
-    (props.additionalClusters ?? []).forEach((c, i) => {
-      if (!(c instanceof MeshCluster) || c.mesh !== this.mesh) p.add(`additionalClusters[${i}]`, (c as any)?.node?.path ?? c, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
-      else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the service is declared in)');
-      else clusters.push(c.clusterName);
-    });
+    const clusters = placementOf(p, this.cluster, props.additionalClusters);
 
     this.base = {
       path: this.node.path,

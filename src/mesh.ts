@@ -249,6 +249,20 @@ function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopolo
   };
 }
 
+/**
+ * The clusters a workload runs in: the one it is declared in, then `additionalClusters`
+ * (clusters of the same mesh, each once).
+ */
+export function placementOf(p: Problems, home: MeshCluster, additional: readonly MeshCluster[] | undefined): string[] {
+  const clusters = [home.clusterName];
+  (additional ?? []).forEach((c, i) => {
+    if (!(c instanceof MeshCluster) || c.mesh !== home.mesh) p.add(`additionalClusters[${i}]`, (c as any)?.node?.path ?? c, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
+    else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the intent is declared in)');
+    else clusters.push(c.clusterName);
+  });
+  return clusters;
+}
+
 /** Workload selector labels: non-empty, valid keys and values, no `*` (Istio's CEL rule). */
 export function checkSelector(p: Problems, field: string, selector: unknown): void {
   if (typeof selector !== 'object' || selector === null || Array.isArray(selector) || Object.keys(selector).length === 0) {

@@ -6,7 +6,7 @@
 import type { ClusterTopology } from './topology';
 import { instanceHosts, isHttpFamily, MeshModel, PortModel, ServiceModel } from './model';
 import { isIP, principalOf } from './names';
-import { ANNOTATION_PREFIX, MANAGED_BY, SERVICE_INTENT_LABEL } from './render/labels';
+import { MANAGED_BY, SERVICE_INTENT_LABEL } from './render/labels';
 import type { ObjectMeta } from './render/object';
 import { destinationRuleSpec } from './render/destination-rule';
 import { serviceEntrySpec, ServiceEntryEndpointInput } from './render/service-entry';
@@ -128,32 +128,29 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     }
 
     // ── server side of cross-cluster access ────────────────────────────────────────────
-    for (const server of s.clusters) {
-      {
-        const t = topo.get(server)!;
-        if (!exposedIn.has(server)) continue;
-        // The east-west gateway routes an instance's SNI only if it knows the instance host.
-        if (model.discovery === 'federated' && s.sidecar) {
-          instanceHosts(s).forEach((host, i) => out.push({
-            cluster: server, kind: 'ServiceEntry', meta: meta(`${s.name}-${i}`, s.namespace),
-            build: () => serviceEntrySpec({
-              host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
-              endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
-              // Visible to the service's namespace and to the gateway, nowhere else.
-              exportTo: s.namespace === t.rootNamespace ? ['.'] : ['.', t.rootNamespace],
-            }),
-          }));
-        }
-        if (!s.sidecar) {
-          out.push({
-            cluster: server, kind: 'VirtualService', meta: meta(`${s.name}-eastwest`, s.namespace),
-            build: () => virtualServiceSpec({
-              hosts: [s.fqdn],
-              gateways: [`${t.rootNamespace}/${eastWestGatewayName(model)}`],
-              tcp: s.ports.map((p) => ({ matchPort: t.eastWest.meshTlsPort, destinationHost: s.fqdn, destinationPort: p.number })),
-            }),
-          });
-        }
+    for (const server of s.clusters.filter((c) => exposedIn.has(c))) {
+      const t = topo.get(server)!;
+      // The east-west gateway routes an instance's SNI only if it knows the instance host.
+      if (model.discovery === 'federated' && s.sidecar) {
+        instanceHosts(s).forEach((host, i) => out.push({
+          cluster: server, kind: 'ServiceEntry', meta: meta(`${s.name}-${i}`, s.namespace),
+          build: () => serviceEntrySpec({
+            host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
+            endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
+            // Visible to the service's namespace and to the gateway, nowhere else.
+            exportTo: s.namespace === t.rootNamespace ? ['.'] : ['.', t.rootNamespace],
+          }),
+        }));
+      }
+      if (!s.sidecar) {
+        out.push({
+          cluster: server, kind: 'VirtualService', meta: meta(`${s.name}-eastwest`, s.namespace),
+          build: () => virtualServiceSpec({
+            hosts: [s.fqdn],
+            gateways: [`${t.rootNamespace}/${eastWestGatewayName(model)}`],
+            tcp: s.ports.map((p) => ({ matchPort: t.eastWest.meshTlsPort, destinationHost: s.fqdn, destinationPort: p.number })),
+          }),
+        });
       }
     }
   }
@@ -272,4 +269,3 @@ function nonEmpty(r: Record<string, string>): Record<string, string> | undefined
   return Object.keys(r).length > 0 ? r : undefined;
 }
 
-export { ANNOTATION_PREFIX };

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type * as kplus from 'cdk8s-plus-33';
-import { Mesh, MeshCluster } from './mesh';
+import { Mesh, MeshCluster, placementOf } from './mesh';
 import type { ClientModel } from './model';
 import { isDnsLabel, isDnsSubdomain, principalOf } from './names';
 import { Problems, show } from './problems';
@@ -84,12 +84,7 @@ export class ServiceClient extends Construct {
     this.serviceAccount = props.serviceAccount ?? this.serviceName;
     if (!isDnsSubdomain(this.serviceAccount)) p.add('serviceAccount', this.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
     if (props.headless !== undefined && typeof props.headless !== 'boolean') p.add('headless', props.headless, 'is not true or false');
-    const clusters = [this.cluster.clusterName];
-    (props.additionalClusters ?? []).forEach((c, i) => {
-      if (!(c instanceof MeshCluster) || c.mesh !== this.mesh) p.add(`additionalClusters[${i}]`, (c as any)?.node?.path ?? c, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
-      else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the client is declared in)');
-      else clusters.push(c.clusterName);
-    });
+    const clusters = placementOf(p, this.cluster, props.additionalClusters);
     this.base = {
       path: this.node.path,
       name: this.name,

@@ -4,20 +4,8 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { MeshApp } from '../src';
 import { APPS } from '../apps/registry';
-import { synth } from './support/synth';
+import { readTree, synth } from './support/synth';
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function writeApp(name: string): Record<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));

@@ -11,23 +11,12 @@ import { APPS } from '../apps/registry';
 import { intentBundles, synthBundle } from '../apps/intents';
 import { validateManifests } from '../src/validation/manifest-validator';
 import schema = require('../src/intents/intent-bundle.schema.json');
+import { readTree } from './support/synth';
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
 
 /** Runs the CLI; returns status and output lines. */
 function cli(...args: string[]): { status: number; out: string[]; err: string[] } {

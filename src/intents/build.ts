@@ -153,25 +153,17 @@ export class BundleApp {
       this.register(made.service, origin, fields);
       services.set(name, { ...made, origin });
     };
-    for (const item of b.inboundServices) {
-      const { metadata: md, spec } = item.value;
-      addService(md.name, item.origin, SEED_SERVICE_FIELDS, () => {
-        const clusters = placed(spec.application, where(item.origin, '.spec.application'));
-        if (!clusters) return undefined;
-        const props = seedServiceProps(item, namespace, problems);
-        if (!props) return undefined;
-        const service = new InboundService(clusters[0], md.name, { ...props.props, additionalClusters: clusters.slice(1) });
-        return { service, external: props.external };
-      });
-    }
-    for (const item of b.emcoInboundIntents) {
-      const { metadata: md, spec } = item.value;
-      addService(md.name, item.origin, EMCO_SERVICE_FIELDS, () => {
-        const clusters = placed(spec.app, where(item.origin, '.spec.app'));
-        if (!clusters) return undefined;
-        const props = emcoServiceProps(item, namespace, problems);
-        if (!props) return undefined;
-        const service = new InboundService(clusters[0], md.name, { ...props.props, additionalClusters: clusters.slice(1) });
+    const inbound = [
+      ...b.inboundServices.map((item) => ({ item, app: item.value.spec.application, appField: '.spec.application', fields: SEED_SERVICE_FIELDS, props: seedServiceProps })),
+      ...b.emcoInboundIntents.map((item) => ({ item, app: item.value.spec.app, appField: '.spec.app', fields: EMCO_SERVICE_FIELDS, props: emcoServiceProps })),
+    ];
+    for (const { item, app, appField, fields, props: toProps } of inbound) {
+      const name = item.value.metadata.name;
+      addService(name, item.origin, fields, () => {
+        const clusters = placed(app, where(item.origin, appField));
+        const props = clusters && toProps(item, namespace, problems);
+        if (!clusters || !props) return undefined;
+        const service = new InboundService(clusters[0], name, { ...props.props, additionalClusters: clusters.slice(1) });
         return { service, external: props.external };
       });
     }

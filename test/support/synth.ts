@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { Mesh, MeshProps, synthClusters } from '../../src';
 import { analyzeCluster, formatFinding } from '../../src/validation/analyzer';
@@ -56,4 +58,18 @@ export function synthError(app: App): string {
     return (e as Error).message;
   }
   throw new Error('expected synth to fail, but it succeeded');
+}
+
+/** Every file under a directory: relative path → text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
 }
