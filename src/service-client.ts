@@ -49,7 +49,7 @@ export class ServiceClient extends Construct {
    * service account runs as `default`.
    */
   public static fromKplus(scope: MeshCluster, id: string, source: kplus.AbstractPod | kplus.ServiceAccount | kplus.Workload, props: Omit<ServiceClientProps, 'serviceAccount'> = {}): ServiceClient {
-    const isServiceAccount = !('serviceAccount' in source) && 'automountToken' in source;
+    const isServiceAccount = (source as { resourceType?: string }).resourceType === 'serviceaccounts';
     const serviceAccount = isServiceAccount ? source.name : (source as kplus.AbstractPod).serviceAccount?.name ?? 'default';
     return new ServiceClient(scope, id, {
       namespace: source.metadata.namespace,
