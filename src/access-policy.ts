@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { InboundService } from './inbound-service';
 import type { AccessRuleModel } from './model';
 import { isDnsSubdomain, parsePrincipal } from './names';
-import { Problems } from './problems';
+import { checkKnownKeys, Problems } from './problems';
 import { ServiceClient } from './service-client';
 
 /** HTTP methods an access rule may name. */
@@ -51,7 +51,7 @@ export class ServiceAccessPolicy extends Construct {
     super(scope, id);
     const p = this.problems;
     this.service = scope;
-    props = props ?? ({} as ServiceAccessPolicyProps);
+    if (!checkKnownKeys(p, '', props, ['name', 'client', 'principal', 'rules'])) props = { rules: [] };
     const name = props.name ?? id;
     if (!isDnsSubdomain(name)) p.add('name', name, 'is not a DNS-1123 subdomain');
     if (!(scope instanceof InboundService)) throw new Error(`[${this.node.path}] scope: a ServiceAccessPolicy must be declared inside the InboundService it protects`);
@@ -94,7 +94,7 @@ function normalizeRules(p: Problems, rules: unknown, service: InboundService): A
   const out: AccessRuleModel[] = [];
   rules.forEach((r: AccessRule, i) => {
     const at = `rules[${i}]`;
-    if (r === null || typeof r !== 'object') { p.add(at, r, 'is not a rule ({ methods, paths })'); return; }
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) { p.add(at, r, 'is not a rule ({ methods, paths })'); return; }
     for (const k of Object.keys(r)) if (k !== 'methods' && k !== 'paths') p.add(`${at}.${k}`, (r as any)[k], 'is not a rule field (methods, paths)');
     if ((r.methods !== undefined || r.paths !== undefined) && !service.isHttp && service.ports.length > 0) {
       p.addMessage(at, `names methods or paths, which never match on ${service.ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} (only HTTP, HTTP2 and GRPC carry them)`);

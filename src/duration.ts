@@ -41,7 +41,12 @@ export function normalizeDuration(problems: Problems, field: string, value: unkn
   if (value === undefined) return undefined;
   let ms: number | undefined;
   if (value instanceof Duration) {
-    ms = value.toMilliseconds();
+    try {
+      ms = value.toMilliseconds();
+    } catch {
+      problems.add(field, value.toHumanString?.() ?? String(value), 'is not a whole number of milliseconds (Istio durations have millisecond precision)');
+      return undefined;
+    }
   } else if (typeof value === 'string') {
     ms = parseDurationString(value);
     if (ms === undefined) {

@@ -1,6 +1,6 @@
 import type { ExternalAccessModel } from './model';
 import { isCidrOrIp, isDnsSubdomain, isHostname, isPort } from './names';
-import { Problems } from './problems';
+import { checkKnownKeys, Problems } from './problems';
 
 type CredentialSpec =
   | { kind: 'secret'; name: string }
@@ -114,7 +114,9 @@ export class ExternalAccess {
 
   /** @internal */
   public _bind(p: Problems, field: string, servicePorts: readonly number[]): ExternalAccessModel | undefined {
-    const o = this.options ?? ({} as ExternalAccessOptions);
+    const allowed = ['host', 'credential', 'port', 'servicePort', 'remoteIpBlocks', ...(this.mode === 'MUTUAL' ? ['clientCa'] : [])];
+    if (!checkKnownKeys(p, field, this.options, allowed)) return undefined;
+    const o = this.options;
     if (!isHostname(o.host)) p.add(`${field}.host`, o.host, 'is not a fully qualified host name (e.g. "httpbin.example.com")');
     const port = o.port ?? 443;
     if (!isPort(port)) p.add(`${field}.port`, port, 'is not a port (1-65535)');
@@ -127,7 +129,7 @@ export class ExternalAccess {
     }
     const remoteIpBlocks = o.remoteIpBlocks ?? [];
     if (!Array.isArray(remoteIpBlocks)) p.add(`${field}.remoteIpBlocks`, remoteIpBlocks, 'is not a list of CIDR blocks');
-    else remoteIpBlocks.forEach((b, i) => { if (!isCidrOrIp(b)) p.add(`${field}.remoteIpBlocks[${i}]`, b, 'is not an IP address or CIDR block'); });
+    else for (let i = 0; i < remoteIpBlocks.length; i++) if (!isCidrOrIp(remoteIpBlocks[i])) p.add(`${field}.remoteIpBlocks[${i}]`, remoteIpBlocks[i], 'is not an IP address or CIDR block');
     if (!(o.credential instanceof TlsCredential)) {
       p.add(`${field}.credential`, o.credential, `is required for ${this.mode} (TlsCredential.fromSecret("<secret>"))`);
       return undefined;

@@ -6,12 +6,12 @@ import { ExternalAccess } from './external-access';
 import { checkSelector, Mesh, MeshCluster, placementOf } from './mesh';
 import { ClientModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, ServiceModel, AccessPolicyModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort, serviceFqdn } from './names';
-import { Problems } from './problems';
+import { checkKnownKeys, Problems } from './problems';
 import { ANNOTATION_PREFIX } from './render/labels';
 import { checkServiceInMesh } from './rules/cross-intent';
 import { normalizeRetries, normalizeTrafficPolicy, RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { ipToNumber, parseVipRange } from './vip';
-import type { ServiceClient } from './service-client';
+import { ServiceClient } from './service-client';
 
 /** A protocol, in any case (`http`, `HTTP`, `Http`). */
 export type ProtocolInput = Protocol | Lowercase<Protocol> | (string & {});
@@ -168,6 +168,7 @@ export class InboundService extends Construct {
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);
     const p = this.problems;
+    if (!checkKnownKeys(p, '', props ?? {}, INBOUND_SERVICE_KEYS)) props = {};
     props = props ?? {};
     this.name = props.name ?? id;
     if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (it names the Istio objects)');
@@ -177,16 +178,18 @@ export class InboundService extends Construct {
     if (!isDnsLabel(this.namespace)) p.add('namespace', this.namespace, 'is not a namespace name (DNS-1123 label)');
     this.fqdn = serviceFqdn(this.serviceName, this.namespace);
 
-    if (props.serviceMesh !== undefined && String(props.serviceMesh).toLowerCase() !== 'istio') {
+    if (props.serviceMesh !== undefined && (typeof props.serviceMesh !== 'string' || props.serviceMesh.toLowerCase() !== 'istio')) {
       p.add('serviceMesh', props.serviceMesh, 'is not supported (only "istio")');
     }
     const ports = normalizePorts(p, props);
     const sidecar = props.sidecar ?? true;
     if (typeof sidecar !== 'boolean') p.add('sidecar', sidecar, 'is not true or false');
     const headless = props.headless ?? false;
+    if (typeof headless !== 'boolean') p.add('headless', headless, 'is not true or false');
     let instances = 0;
-    if (headless) {
+    if (headless === true) {
       if (!Number.isInteger(props.instances) || props.instances! < 1 || props.instances! > 1000) p.add('instances', props.instances, 'is required for a headless service: the number of instances (1-1000)');
+      else if (`${this.serviceName}-${props.instances! - 1}`.length > 63) p.add('serviceName', this.serviceName, `is too long for a headless service: instance host label "${this.serviceName}-${props.instances! - 1}" exceeds 63 characters`);
       else instances = props.instances!;
     } else if (props.instances !== undefined) {
       p.add('instances', props.instances, 'is only meaningful for a headless service (set headless: true)');
@@ -217,7 +220,7 @@ export class InboundService extends Construct {
 
     const allowedNamespaces = props.allowedNamespaces ?? [];
     if (!Array.isArray(allowedNamespaces)) p.add('allowedNamespaces', allowedNamespaces, 'is not a list of namespaces');
-    else allowedNamespaces.forEach((n, i) => { if (!isDnsLabel(n)) p.add(`allowedNamespaces[${i}]`, n, 'is not a namespace name (DNS-1123 label)'); });
+    else for (let i = 0; i < allowedNamespaces.length; i++) if (!isDnsLabel(allowedNamespaces[i])) p.add(`allowedNamespaces[${i}]`, allowedNamespaces[i], 'is not a namespace name (DNS-1123 label)');
 
     const workloadLabels = props.workloadLabels ?? { app: this.serviceName };
     checkSelector(p, 'workloadLabels', workloadLabels);
@@ -234,7 +237,8 @@ export class InboundService extends Construct {
       if (typeof props.description !== 'string') p.add('description', props.description, 'is not text');
       else annotations[`${ANNOTATION_PREFIX}description`] = props.description;
     }
-    for (const [k, v] of Object.entries(props.userData ?? {})) {
+    const userData = props.userData === undefined || checkKnownKeys(p, 'userData', props.userData, Object.keys(props.userData as object)) ? props.userData ?? {} : {};
+    for (const [k, v] of Object.entries(userData)) {
       if (!isLabelKey(k) || k.includes('/')) p.add('userData', k, 'is not an annotation name (letters, digits, "-", "_", ".")');
       else if (typeof v !== 'string') p.add(`userData.${k}`, v, 'is not text');
       else annotations[`${ANNOTATION_PREFIX}${k}`] = v;
@@ -304,6 +308,10 @@ export class InboundService extends Construct {
    * same client again changes nothing.
    */
   public allowFrom(client: ServiceClient, _options: AllowFromOptions = {}): void {
+    if (!isServiceClient(client)) {
+      this.problems.add('allowFrom', client, 'is not a ServiceClient');
+      return;
+    }
     if (this.clients.includes(client)) return;
     this.clients.push(client);
     client._connected(this);
@@ -350,6 +358,17 @@ export class InboundService extends Construct {
   }
 }
 
+/** Every prop an InboundService takes (anything else is a misspelling). */
+const INBOUND_SERVICE_KEYS = [
+  'name', 'serviceName', 'namespace', 'description', 'userData', 'application', 'protocol', 'port', 'targetPort', 'ports', 'headless',
+  'instances', 'sidecar', 'serviceMesh', 'trafficPolicy', 'timeout', 'retries', 'allowedNamespaces', 'externalAccess', 'workloadLabels',
+  'serviceAccount', 'dryRun', 'vip', 'additionalClusters',
+];
+
+function isServiceClient(c: unknown): c is ServiceClient {
+  return c instanceof ServiceClient;
+}
+
 function normalizeProtocol(p: Problems, field: string, value: unknown): Protocol | undefined {
   const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
   const found = PROTOCOLS.find((x) => x === upper);
@@ -365,7 +384,12 @@ function normalizePorts(p: Problems, props: InboundServiceProps): PortModel[] {
       p.add('ports', props.ports, 'is not a non-empty list of ports');
       return [];
     }
-    raw = props.ports.map((x, i) => ({ at: `ports[${i}]`, port: x?.port, targetPort: x?.targetPort, protocol: x?.protocol ?? props.protocol, name: x?.name }));
+    raw = [];
+    for (let i = 0; i < props.ports.length; i++) {
+      const x = props.ports[i];
+      if (!checkKnownKeys(p, `ports[${i}]`, x ?? null, ['port', 'targetPort', 'protocol', 'name'])) continue;
+      raw.push({ at: `ports[${i}]`, port: x.port, targetPort: x.targetPort, protocol: x.protocol ?? props.protocol, name: x.name });
+    }
   } else {
     if (props.port === undefined) {
       p.addMessage('port', 'is required (the port clients call through the mesh), or give ports');

@@ -2,8 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import type { MeshModel, ServiceModel } from './model';
-import { isDnsLabel, isHostname, isIP, isLabelKey, isLabelValue, isPort, isTrustDomain } from './names';
-import { IntentError, Problems } from './problems';
+import { isDnsLabel, isDnsSubdomain, isHostname, isIP, isLabelKey, isLabelValue, isPort, isTrustDomain } from './names';
+import { checkKnownKeys, IntentError, Problems } from './problems';
 import { PlannedObject, plannedKey, planMesh } from './plan';
 import { parseVipRange } from './vip';
 import { materialize } from './render/materialize';
@@ -77,6 +77,7 @@ export class Mesh extends Construct {
   constructor(scope: Construct, id: string, props: MeshProps) {
     super(scope, id);
     const p = this.problems;
+    if (!checkKnownKeys(p, '', props, ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'])) props = { clusters: [] };
     this.name = props.name ?? id;
     if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (lowercase letters, digits, "-")');
     this.trustDomain = props.trustDomain ?? 'cluster.local';
@@ -84,11 +85,13 @@ export class Mesh extends Construct {
     this.discovery = props.discovery ?? 'federated';
     if (this.discovery !== 'federated' && this.discovery !== 'multi-primary') p.add('discovery', this.discovery, 'is not a discovery mode ("federated" or "multi-primary")');
     this.checkManifestsAtSynth = props.checkManifests ?? true;
+    if (typeof this.checkManifestsAtSynth !== 'boolean') p.add('checkManifests', props.checkManifests, 'is not true or false');
     this.vipRange = props.vipRange ?? '240.240.0.0/16';
-    if (!parseVipRange(this.vipRange)) p.add('vipRange', this.vipRange, 'is not an IPv4 CIDR block between /8 and /30 (e.g. "240.240.0.0/16")');
-    if (!Array.isArray(props.clusters) || props.clusters.length === 0) p.add('clusters', props.clusters, 'must list at least one cluster');
+    if (!parseVipRange(this.vipRange)) p.add('vipRange', this.vipRange, 'is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "240.240.0.0/16"');
+    const clusters = Array.isArray(props.clusters) ? props.clusters : [];
+    if (clusters.length === 0) p.add('clusters', props.clusters, 'must list at least one cluster');
 
-    (props.clusters ?? []).forEach((c, i) => {
+    clusters.forEach((c, i) => {
       const topology = resolveCluster(p, `clusters[${i}]`, c);
       if (this.charts.has(topology.name)) {
         p.add(`clusters[${i}].name`, topology.name, 'is declared twice (cluster names must be unique)');
@@ -216,13 +219,15 @@ export class MeshCluster extends Chart {
 }
 
 function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopology {
-  const name = c?.name;
+  if (!checkKnownKeys(p, at, c, ['name', 'network', 'eastWestGateway', 'ingressGateway', 'rootNamespace'])) c = { name: '' };
+  const name = c.name;
   if (!isDnsLabel(name)) p.add(`${at}.name`, name, 'is not a DNS-1123 label (lowercase letters, digits, "-"; at most 63)');
-  const rootNamespace = c?.rootNamespace ?? 'istio-system';
+  const rootNamespace = c.rootNamespace ?? 'istio-system';
   if (!isDnsLabel(rootNamespace)) p.add(`${at}.rootNamespace`, rootNamespace, 'is not a namespace name (DNS-1123 label)');
-  const network = c?.network ?? name;
+  const network = c.network ?? name;
   if (typeof network !== 'string' || !isLabelValue(network) || network === '') p.add(`${at}.network`, network, 'is not a network name (a label value)');
-  const ew = c?.eastWestGateway ?? {};
+  let ew = c.eastWestGateway ?? {};
+  if (!checkKnownKeys(p, `${at}.eastWestGateway`, ew, ['address', 'port', 'meshTlsPort', 'selector'])) ew = {};
   if (ew.address !== undefined && !isIP(ew.address) && !isHostname(ew.address)) {
     p.add(`${at}.eastWestGateway.address`, ew.address, 'is neither an IP address nor a fully qualified DNS name');
   }
@@ -233,13 +238,15 @@ function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopolo
   else if (meshTlsPort === port) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, `collides with the passthrough port ${port} (choose another port)`);
   const selector = ew.selector ?? { istio: 'eastwestgateway' };
   checkSelector(p, `${at}.eastWestGateway.selector`, selector);
-  const ing = c?.ingressGateway ?? {};
+  let ing = c.ingressGateway ?? {};
+  if (!checkKnownKeys(p, `${at}.ingressGateway`, ing, ['selector', 'namespace', 'serviceAccount', 'address'])) ing = {};
+  if (ing.address !== undefined && !isIP(ing.address) && !isHostname(ing.address)) p.add(`${at}.ingressGateway.address`, ing.address, 'is neither an IP address nor a fully qualified DNS name');
   const ingressSelector = ing.selector ?? { istio: 'ingressgateway' };
   checkSelector(p, `${at}.ingressGateway.selector`, ingressSelector);
   const ingressNamespace = ing.namespace ?? rootNamespace;
   if (!isDnsLabel(ingressNamespace)) p.add(`${at}.ingressGateway.namespace`, ingressNamespace, 'is not a namespace name (DNS-1123 label)');
   const serviceAccount = ing.serviceAccount ?? 'istio-ingressgateway-service-account';
-  if (!isDnsLabel(serviceAccount) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccount)) p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  if (!isDnsSubdomain(serviceAccount)) p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
   return {
     name: String(name),
     network: String(network),
@@ -255,8 +262,14 @@ function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopolo
  */
 export function placementOf(p: Problems, home: MeshCluster, additional: readonly MeshCluster[] | undefined): string[] {
   const clusters = [home.clusterName];
-  (additional ?? []).forEach((c, i) => {
-    if (!(c instanceof MeshCluster) || c.mesh !== home.mesh) p.add(`additionalClusters[${i}]`, (c as any)?.node?.path ?? c, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
+  if (additional !== undefined && !Array.isArray(additional)) {
+    p.add('additionalClusters', additional, 'is not a list of clusters (mesh.cluster("<name>"))');
+    return clusters;
+  }
+  const list: readonly unknown[] = additional ?? [];
+  list.forEach((item, i) => {
+    const c = item instanceof MeshCluster ? (item as MeshCluster) : undefined;
+    if (!c || c.mesh !== home.mesh) p.add(`additionalClusters[${i}]`, (item as any)?.node?.path ?? item, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
     else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the intent is declared in)');
     else clusters.push(c.clusterName);
   });

@@ -1,3 +1,5 @@
+import * as net from 'node:net';
+
 /** Kubernetes and Istio name rules, each in one place. */
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -35,14 +37,11 @@ export function isTrustDomain(s: unknown): s is string {
 
 /** An IPv4 address in dotted-quad form. */
 export function isIPv4(s: unknown): s is string {
-  if (typeof s !== 'string') return false;
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+  return typeof s === 'string' && net.isIPv4(s);
 }
 
-/** An IPv6 address (loose: hex groups and `::`). */
 export function isIPv6(s: unknown): s is string {
-  return typeof s === 'string' && s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s) && (s.match(/::/g) ?? []).length <= 1;
+  return typeof s === 'string' && net.isIPv6(s);
 }
 
 export function isIP(s: unknown): s is string {

@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-33';
 import { Mesh, MeshCluster, placementOf } from './mesh';
 import type { ClientModel } from './model';
 import { isDnsLabel, isDnsSubdomain, principalOf } from './names';
-import { Problems, show } from './problems';
+import { checkKnownKeys, Problems, show } from './problems';
 import type { InboundService } from './inbound-service';
 
 export interface ServiceClientProps {
@@ -75,6 +75,7 @@ export class ServiceClient extends Construct {
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);
     const p = this.problems;
+    if (!checkKnownKeys(p, '', props, ['name', 'serviceName', 'namespace', 'serviceAccount', 'headless', 'additionalClusters'])) props = {};
     this.name = props.name ?? id;
     if (!isDnsSubdomain(this.name)) p.add('name', this.name, 'is not a DNS-1123 subdomain');
     this.serviceName = props.serviceName ?? this.name;
@@ -103,6 +104,11 @@ export class ServiceClient extends Construct {
 
   /** Connects this client to a service (same as `service.allowFrom(this)`). */
   public connectTo(service: InboundService): void {
+    // Structural check: InboundService imports this module.
+    if (typeof (service as Partial<InboundService> | null)?.allowFrom !== 'function') {
+      this.problems.add('connectTo', service, 'is not an InboundService');
+      return;
+    }
     service.allowFrom(this);
   }
 

@@ -2,7 +2,7 @@ import type { DurationInput } from './duration';
 import { normalizeDuration } from './duration';
 import type { RetriesModel, TrafficPolicyModel } from './model';
 import { isNonNegativeInt } from './names';
-import { Problems } from './problems';
+import { checkKnownKeys, Problems } from './problems';
 
 export interface CookieOptions {
   /** Cookie name. */
@@ -62,6 +62,7 @@ export class LoadBalancer {
         return { consistentHash: s.kind === 'header' ? { httpHeaderName: s.name } : { httpQueryParameterName: s.name } };
       case 'cookie': {
         const c = s.cookie ?? ({} as CookieOptions);
+        if (!checkKnownKeys(p, `${field}.httpCookie`, c, ['name', 'path', 'ttl'])) return undefined;
         if (typeof c.name !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(c.name)) {
           p.add(`${field}.httpCookie.name`, c.name, 'is not a cookie name (required; a non-empty token such as "user1")');
           return undefined;
@@ -138,30 +139,17 @@ function count(p: Problems, field: string, v: unknown): number | undefined {
   return v;
 }
 
-function knownKeys(p: Problems, field: string, obj: object | undefined, allowed: string[]): void {
-  if (obj === undefined) return;
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    p.add(field, obj, 'is not an object');
-    return;
-  }
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) p.add(`${field}.${k}`, (obj as any)[k], `is not a known setting (allowed: ${allowed.join(', ')})`);
-  }
-}
-
 /** Validates traffic-policy options and turns them into the Istio-shaped model. */
 export function normalizeTrafficPolicy(p: Problems, field: string, tp: TrafficPolicyOptions | undefined): TrafficPolicyModel {
-  if (tp === undefined) return {};
-  knownKeys(p, field, tp, ['loadBalancer', 'connectionPool', 'outlierDetection']);
+  if (tp === undefined || !checkKnownKeys(p, field, tp, ['loadBalancer', 'connectionPool', 'outlierDetection'])) return {};
   let loadBalancer: TrafficPolicyModel['loadBalancer'];
   if (tp.loadBalancer !== undefined) {
     if (tp.loadBalancer instanceof LoadBalancer) loadBalancer = tp.loadBalancer._bind(p, `${field}.loadBalancer`);
     else p.add(`${field}.loadBalancer`, tp.loadBalancer, 'is not a LoadBalancer (use LoadBalancer.roundRobin(), LoadBalancer.consistentHashByCookie({ name }), ...)');
   }
   const cp = tp.connectionPool;
-  knownKeys(p, `${field}.connectionPool`, cp, ['maxConnections', 'connectTimeout', 'http2MaxRequests', 'maxRequestsPerConnection', 'http1MaxPendingRequests']);
   let connectionPool: TrafficPolicyModel['connectionPool'];
-  if (cp && typeof cp === 'object') {
+  if (checkKnownKeys(p, `${field}.connectionPool`, cp, ['maxConnections', 'connectTimeout', 'http2MaxRequests', 'maxRequestsPerConnection', 'http1MaxPendingRequests']) && cp) {
     const tcp = { maxConnections: count(p, `${field}.connectionPool.maxConnections`, cp.maxConnections), connectTimeout: normalizeDuration(p, `${field}.connectionPool.connectTimeout`, cp.connectTimeout) };
     const http = {
       http2MaxRequests: count(p, `${field}.connectionPool.http2MaxRequests`, cp.http2MaxRequests),
@@ -169,13 +157,12 @@ export function normalizeTrafficPolicy(p: Problems, field: string, tp: TrafficPo
       http1MaxPendingRequests: count(p, `${field}.connectionPool.http1MaxPendingRequests`, cp.http1MaxPendingRequests),
     };
     const some = (o: object) => Object.values(o).some((v) => v !== undefined);
-    if (!some(tcp) && !some(http)) p.addMessage(`${field}.connectionPool`, 'is empty (set at least one limit, or leave it out)');
+    if (Object.keys(cp).length === 0) p.addMessage(`${field}.connectionPool`, 'is empty (set at least one limit, or leave it out)');
     connectionPool = { tcp: some(tcp) ? tcp : undefined, http: some(http) ? http : undefined };
   }
   const od = tp.outlierDetection;
-  knownKeys(p, `${field}.outlierDetection`, od, ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent']);
   let outlierDetection: TrafficPolicyModel['outlierDetection'];
-  if (od && typeof od === 'object') {
+  if (checkKnownKeys(p, `${field}.outlierDetection`, od, ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent']) && od) {
     const pct = od.maxEjectionPercent;
     if (pct !== undefined && !(Number.isInteger(pct) && pct >= 0 && pct <= 100)) p.add(`${field}.outlierDetection.maxEjectionPercent`, pct, 'is not a percentage (a whole number from 0 to 100)');
     outlierDetection = {
@@ -185,14 +172,13 @@ export function normalizeTrafficPolicy(p: Problems, field: string, tp: TrafficPo
       baseEjectionTime: normalizeDuration(p, `${field}.outlierDetection.baseEjectionTime`, od.baseEjectionTime),
       maxEjectionPercent: pct,
     };
-    if (Object.values(outlierDetection).every((v) => v === undefined)) p.addMessage(`${field}.outlierDetection`, 'is empty (set at least one field, or leave it out)');
+    if (Object.keys(od).length === 0) p.addMessage(`${field}.outlierDetection`, 'is empty (set at least one field, or leave it out)');
   }
   return { loadBalancer, connectionPool, outlierDetection };
 }
 
 export function normalizeRetries(p: Problems, field: string, r: RetryPolicy | undefined): RetriesModel | undefined {
-  if (r === undefined) return undefined;
-  knownKeys(p, field, r, ['attempts', 'perTryTimeout', 'retryOn']);
+  if (r === undefined || !checkKnownKeys(p, field, r, ['attempts', 'perTryTimeout', 'retryOn'])) return undefined;
   if (!isNonNegativeInt(r.attempts)) {
     p.add(`${field}.attempts`, r.attempts, 'is not a count of attempts (a whole number, 0 or more)');
     return undefined;

@@ -14,7 +14,7 @@ export interface VipRange {
   readonly size: number;
 }
 
-/** Parses an IPv4 CIDR of at least 4 addresses; undefined when it is not one. */
+/** Parses an IPv4 CIDR inside 240.0.0.0/4 of at least 4 addresses; undefined when it is not one. */
 export function parseVipRange(cidr: string): VipRange | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   if (!m) return undefined;
@@ -24,6 +24,8 @@ export function parseVipRange(cidr: string): VipRange | undefined {
   const addr = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
   const total = 2 ** (32 - bits);
   if (addr % total !== 0) return undefined;
+  // Only the reserved class-E block: addresses that never route anywhere real.
+  if (octets[0] < 240 || bits < 4) return undefined;
   return { base: addr + 1, size: total - 2 };
 }
 

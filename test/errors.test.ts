@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, Duration } from 'cdk8s';
 import {
   ClientCertificateAuthority, ExternalAccess, InboundService, InboundServiceProps, LoadBalancer, Mesh, MeshApp, MeshProps,
   ServiceAccessPolicy, ServiceClient, TlsCredential,
@@ -42,7 +42,7 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['mesh name not a DNS label', () => mesh({ name: 'Logical_Cloud' }), /^  \[mesh\] name: "Logical_Cloud" is not a DNS-1123 label/m],
   ['malformed trust domain', () => mesh({ trustDomain: 'Cluster Local' }), /^  \[mesh\] trustDomain: "Cluster Local" is not a trust domain/m],
   ['unknown discovery mode', () => mesh({ discovery: 'primary-remote' }), /^  \[mesh\] discovery: "primary-remote" is not a discovery mode \("federated" or "multi-primary"\)/m],
-  ['malformed VIP range', () => mesh({ vipRange: '240.240.0.0/33' }), /^  \[mesh\] vipRange: "240.240.0.0\/33" is not an IPv4 CIDR block/m],
+  ['malformed VIP range', () => mesh({ vipRange: '240.240.0.0/33' }), /^  \[mesh\] vipRange: "240.240.0.0\/33" is not a CIDR block inside 240.0.0.0\/4/m],
   ['no clusters', () => mesh({ clusters: [] }), /^  \[mesh\] clusters: \[\] must list at least one cluster/m],
   ['cluster declared twice', () => mesh({ clusters: [{ name: 'a' }, { name: 'a' }] }), /^  \[mesh\] clusters\[1\]\.name: "a" is declared twice/m],
   ['cluster name not a DNS label', () => mesh({ clusters: [{ name: 'Cluster 1' }] }), /^  \[mesh\] clusters\[0\]\.name: "Cluster 1" is not a DNS-1123 label/m],
@@ -110,7 +110,7 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['HTTP pool limits on a TCP service', () => service({ ...tcp, trafficPolicy: { connectionPool: { http2MaxRequests: 10 } } }), /trafficPolicy\.connectionPool: sets HTTP limits/],
   ['empty connection pool', () => service({ trafficPolicy: { connectionPool: {} } }), /trafficPolicy\.connectionPool: is empty/],
   ['empty outlier detection', () => service({ trafficPolicy: { outlierDetection: {} } }), /trafficPolicy\.outlierDetection: is empty/],
-  ['misspelled traffic-policy field (the seed\'s loadbalancer)', () => service({ trafficPolicy: any({ loadbalancer: LoadBalancer.random() }) }), /trafficPolicy\.loadbalancer: .* is not a known setting \(allowed: loadBalancer, connectionPool, outlierDetection\)/],
+  ['misspelled traffic-policy field (the seed\'s loadbalancer)', () => service({ trafficPolicy: any({ loadbalancer: LoadBalancer.random() }) }), /trafficPolicy\.loadbalancer: .* is not a known setting \(did you mean "loadBalancer"\?\); allowed: loadBalancer, connectionPool, outlierDetection/],
   ['misspelled pool field', () => service({ trafficPolicy: { connectionPool: any({ maxConnection: 10 }) } }), /trafficPolicy\.connectionPool\.maxConnection: 10 is not a known setting/],
 
   // ── namespaces, sidecar ──
@@ -186,6 +186,35 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['headless service across networks in multi-primary mode', () => withClient((s, c) => s.allowFrom(c), { headless: true, instances: 2 }, { discovery: 'multi-primary' }), /headless: instances of a headless service cannot be reached across networks in multi-primary mode/],
   ['headless service without a sidecar with remote clients', () => withClient((s, c) => s.allowFrom(c), { protocol: 'TCP', sidecar: false, headless: true, instances: 2 }), /headless: instances of a headless service without a sidecar cannot be addressed from other clusters/],
   ['multi-port service without a sidecar with remote clients', () => withClient((s, c) => s.allowFrom(c), { port: undefined, protocol: undefined, sidecar: false, ports: [{ port: 1, protocol: 'TCP' }, { port: 2, protocol: 'TCP' }] }), /ports: a service without a sidecar is reached from other clusters through its gateway's mesh-mTLS port, which carries one service port; this one has 2/],
+
+  // ── JavaScript callers: wrong types and misspelled props never crash or vanish ──
+  ['mesh props null', () => { const app = new App(); new Mesh(app, 'mesh', any(null)); return app; }, /^  \[mesh\] props: null is not an object/m],
+  ['clusters not a list', () => mesh({ clusters: 'c1' }), /^  \[mesh\] clusters: "c1" must list at least one cluster/m],
+  ['misspelled mesh prop', () => mesh({ trustdomain: 'x' }), /^  \[mesh\] trustdomain: "x" is not a known setting \(did you mean "trustDomain"\?\)/m],
+  ['misspelled cluster prop (gateway address would vanish)', () => mesh({ clusters: [{ name: 'a', eastwestGateway: { address: '192.0.2.1' } }] }), /clusters\[0\]\.eastwestGateway: .* is not a known setting \(did you mean "eastWestGateway"\?\)/],
+  ['east-west address not an IPv6 address either', () => mesh({ clusters: [{ name: 'a', eastWestGateway: { address: ':' } }] }), /eastWestGateway\.address: ":" is neither an IP address nor a fully qualified DNS name/],
+  ['ingress service account invalid', () => mesh({ clusters: [{ name: 'a', ingressGateway: { serviceAccount: 'a..b' } }] }), /ingressGateway\.serviceAccount: "a\.\.b" is not a service account name/],
+  ['VIP range outside 240.0.0.0/4', () => mesh({ vipRange: '10.0.0.0/8' }), /vipRange: "10\.0\.0\.0\/8" is not a CIDR block inside 240\.0\.0\.0\/4/],
+  ['checkManifests not a boolean', () => mesh({ checkManifests: 'no' }), /checkManifests: "no" is not true or false/],
+  ['misspelled service prop', () => service({ maxConnection: 10 }), /^  \[mesh\/cluster02\/httpbin\] maxConnection: 10 is not a known setting; allowed: name, serviceName/m],
+  ['misspelled port prop', () => service({ port: undefined, ports: [{ port: 80, protocol: 'HTTP', target_port: 8080 }] }), /ports\[0\]\.target_port: 8080 is not a known setting \(did you mean "targetPort"\?\)/],
+  ['traffic policy null', () => service({ trafficPolicy: null }), /trafficPolicy: null is not an object/],
+  ['retries null', () => service({ retries: null }), /retries: null is not an object/],
+  ['misspelled cookie option', () => service({ trafficPolicy: { loadBalancer: LoadBalancer.consistentHashByCookie(any({ name: 'c', domain: 'x' })) } }), /httpCookie\.domain: "x" is not a known setting/],
+  ['duration that is not whole milliseconds', () => service({ timeout: Duration.millis(0.5) }), /timeout: .* is not a whole number of milliseconds/],
+  ['additional clusters not a list', () => service({ additionalClusters: 'cluster01' }), /additionalClusters: "cluster01" is not a list of clusters/],
+  ['headless not a boolean', () => service({ headless: 'false' }), /headless: "false" is not true or false/],
+  ['service mesh not a string', () => service({ serviceMesh: ['istio'] }), /serviceMesh: \["istio"\] is not supported \(only "istio"\)/],
+  ['user data not an object', () => service({ userData: 'abc' }), /userData: "abc" is not an object/],
+  ['sparse namespace list', () => service({ allowedNamespaces: [, 'a'] }), /allowedNamespaces\[0\]: undefined is not a namespace name/],
+  ['headless instance host label too long', () => service({ ...tcp, serviceName: 'a'.repeat(62), headless: true, instances: 12 }), /serviceName: "a{62}" is too long for a headless service: instance host label "a{62}-11" exceeds 63 characters/],
+  ['misspelled external access option', () => service({ externalAccess: ExternalAccess.simple(any({ hosts: 'a.example.com', credential: TlsCredential.fromSecret('c') })) }), /externalAccess\.hosts: "a\.example\.com" is not a known setting \(did you mean "host"\?\)/],
+  ['remote IP block that is not IPv6 either', () => service({ externalAccess: ExternalAccess.simple({ host: 'a.example.com', credential: TlsCredential.fromSecret('c'), remoteIpBlocks: ['abc:'] }) }), /remoteIpBlocks\[0\]: "abc:" is not an IP address or CIDR block/],
+  ['allowFrom something that is not a client', () => withClient((s) => s.allowFrom(any('sleep'))), /^  \[mesh\/cluster02\/httpbin\] allowFrom: "sleep" is not a ServiceClient/m],
+  ['connectTo something that is not a service', () => withClient((_s, c) => c.connectTo(any(null))), /^  \[mesh\/cluster01\/sleep\] connectTo: null is not an InboundService/m],
+  ['misspelled client prop', () => withClient((s, _c, m) => s.allowFrom(new ServiceClient(m.cluster('cluster01'), 'x', any({ serviceaccount: 'x' })))), /\[mesh\/cluster01\/x\] serviceaccount: "x" is not a known setting \(did you mean "serviceAccount"\?\)/],
+  ['misspelled access policy prop', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', any({ client: c, rules: [{ paths: ['/'] }], action: 'DENY' }))), /\[mesh\/cluster02\/httpbin\/p\] action: "DENY" is not a known setting/],
+  ['a rule that is a list', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [any([])] })), /rules\[0\]: \[\] is not a rule/],
 
   // ── access policies ──
   ['methods on a TCP service', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ methods: ['GET'] }] }), tcp), /^  \[mesh\/cluster02\/httpbin\/p\] rules\[0\]: names methods or paths, which never match on 9000\/TCP \(only HTTP, HTTP2 and GRPC carry them\)/m],

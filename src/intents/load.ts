@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { show } from '../problems';
+import { show, suggest } from '../problems';
 import schema = require('./intent-bundle.schema.json');
 
 /** Where an item of the bundle came from. */
@@ -50,23 +50,6 @@ export class BundleError extends Error {
 
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
 const validateDocument = ajv.compile<any>(schema);
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  const best = candidates.map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
-}
 
 function jsonPath(instancePath: string): string {
   return '$' + instancePath.split('/').slice(1).map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg.replace(/~1/g, '/').replace(/~0/g, '~'))}]`)).join('');
