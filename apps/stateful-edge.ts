@@ -48,7 +48,6 @@ export function statefulEdge(app: App): Mesh {
       clientCa: ClientCertificateAuthority.inCredentialSecret(),
       remoteIpBlocks: ['203.0.113.0/24'],
     }),
-    dryRun: true,
   });
   const catalog = new InboundService(c3, 'catalog', {
     namespace: 'shop',

@@ -72,6 +72,8 @@ export class Mesh extends Construct {
   private readonly objects = new Map<string, ApiObject>();
   private currentPlan = new Map<string, PlannedObject>();
   private dirty = true;
+  /** Objects two intents would both render (e.g. service `a-0` and instance 0 of `a`). */
+  private planConflicts: string[] = [];
   private readonly checkManifestsAtSynth: boolean;
 
   constructor(scope: Construct, id: string, props: MeshProps) {
@@ -155,7 +157,18 @@ export class Mesh extends Construct {
     if (!this.dirty || !this.problems.isEmpty) return;
     this.dirty = false;
     const plan = planMesh(this.model());
-    this.currentPlan = new Map(plan.map((o) => [plannedKey(o), o]));
+    this.currentPlan = new Map();
+    this.planConflicts = [];
+    for (const o of plan) {
+      const key = plannedKey(o);
+      const prev = this.currentPlan.get(key);
+      if (prev) {
+        this.planConflicts.push(`cluster ${o.cluster}: ${o.kind} ${o.meta.namespace}/${o.meta.name} would be rendered for both ${prev.owner} and ${o.owner} (derived names collide: rename one of the intents)`);
+        continue;
+      }
+      this.currentPlan.set(key, o);
+    }
+    if (this.planConflicts.length > 0) return;
     for (const [key, planned] of this.currentPlan) {
       if (this.objects.has(key)) continue;
       const chart = this.charts.get(planned.cluster)!;
@@ -173,6 +186,7 @@ export class Mesh extends Construct {
     if (!this.problems.isEmpty) return this.problems.list();
     if (!this.participantsValid()) return []; // their own validations report why
     this.materialize();
+    if (this.planConflicts.length > 0) return this.planConflicts;
     const vips = checkVips(this);
     if (vips.length > 0) return vips;
     return this.checkManifestsAtSynth ? checkManifests(this) : [];

@@ -12,7 +12,7 @@ import { destinationRuleSpec } from './render/destination-rule';
 import { serviceEntrySpec, ServiceEntryEndpointInput } from './render/service-entry';
 import { gatewaySpec, GatewayServerInput } from './render/gateway';
 import { virtualServiceSpec } from './render/virtual-service';
-import { AllowRuleInput, authorizationPolicySpec } from './render/authorization-policy';
+import { authorizationPolicySpec, RuleInput } from './render/authorization-policy';
 import { peerAuthenticationSpec } from './render/peer-authentication';
 import type { TlsSecretInput } from './render/secret';
 import { allocateVips, parseVipRange } from './vip';
@@ -23,6 +23,8 @@ export interface PlannedObject {
   readonly cluster: string;
   readonly kind: PlannedKind;
   readonly meta: ObjectMeta;
+  /** Construct path of the intent the object is rendered for (`mesh` for mesh-wide ones). */
+  readonly owner: string;
   /** Builds the spec (or, for a Secret, its type and data) at synth time. */
   readonly build: () => any;
 }
@@ -31,8 +33,11 @@ export function plannedKey(o: { cluster: string; kind: string; meta: { namespace
   return `${o.cluster}/${o.kind}/${o.meta.namespace}/${o.meta.name}`;
 }
 
-/** Label on SE endpoints naming the cluster they lead to (usable in DR subsets). */
-export const CLUSTER_LABEL = 'topology.istio.io/cluster';
+/**
+ * Label on ServiceEntry endpoints naming the cluster they lead to (usable in DestinationRule
+ * subsets). Not `topology.istio.io/cluster`: istiod overwrites that one with its own cluster.
+ */
+export const CLUSTER_LABEL = 'traffic.intents.cdk8s.io/cluster';
 
 /** Where one client workload calls from. */
 interface CallSite {
@@ -40,16 +45,23 @@ interface CallSite {
   readonly namespace: string;
 }
 
+/** What a server cluster's east-west gateway must carry. */
+interface Exposure {
+  /** Hosts of sidecar services: mTLS passed through, routed on the client's SNI. */
+  readonly passthrough: Set<string>;
+  /** Services without a sidecar: mesh mTLS terminated for them, one server each. */
+  readonly meshTls: Map<string, ServiceModel>;
+}
+
 export function planMesh(model: MeshModel): PlannedObject[] {
   const out: PlannedObject[] = [];
   const topo = new Map(model.clusters.map((c) => [c.name, c]));
   const vips = lazyVips(model);
-  /** Hosts each server cluster must expose on its east-west gateway. */
-  const exposed = new Map<string, { passthrough: Set<string>; meshTls: Set<string> }>();
-  const expose = (cluster: string, kind: 'passthrough' | 'meshTls', hosts: string[]) => {
-    const e = exposed.get(cluster) ?? { passthrough: new Set<string>(), meshTls: new Set<string>() };
-    hosts.forEach((h) => e[kind].add(h));
+  const exposed = new Map<string, Exposure>();
+  const exposure = (cluster: string): Exposure => {
+    const e = exposed.get(cluster) ?? { passthrough: new Set<string>(), meshTls: new Map<string, ServiceModel>() };
     exposed.set(cluster, e);
+    return e;
   };
 
   for (const s of model.services) {
@@ -59,46 +71,51 @@ export function planMesh(model: MeshModel): PlannedObject[] {
       labels: { ...MANAGED_BY, [SERVICE_INTENT_LABEL]: s.name, ...s.labels },
       annotations: nonEmpty({ ...s.annotations, ...extra }),
     });
+    const add = (cluster: string, kind: PlannedKind, m: ObjectMeta, build: () => any) => out.push({ cluster, kind, meta: m, owner: s.path, build });
     const httpRoutes = s.timeout || s.retries
       ? s.ports.filter((p) => isHttpFamily(p.protocol)).map((p) => ({ matchPort: p.number, destinationHost: s.fqdn, destinationPort: p.number, timeout: s.timeout, retries: s.retries }))
       : [];
+    const sites = callSites(s);
 
     // ── server clusters ────────────────────────────────────────────────────────────────
     for (const server of s.clusters) {
       const t = topo.get(server)!;
-      out.push({ cluster: server, kind: 'DestinationRule', meta: meta(s.name, s.namespace), build: () => destinationRuleSpec({ host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: s.trafficPolicy }) });
+      // Visible to the namespaces that call the service here, not to the east-west gateway,
+      // which would otherwise apply the pool limits to all remote callers together.
+      const exportTo = unique([
+        '.',
+        ...sites.filter((site) => site.cluster === server).map((site) => site.namespace),
+        ...s.allowedNamespaces,
+        ...(s.external ? [t.ingress.namespace] : []),
+      ].map((n) => (n === s.namespace ? '.' : n)));
+      add(server, 'DestinationRule', meta(s.name, s.namespace), () => destinationRuleSpec({ host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: s.trafficPolicy, exportTo }));
       if (httpRoutes.length > 0) {
-        out.push({ cluster: server, kind: 'VirtualService', meta: meta(s.name, s.namespace), build: () => virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes }) });
+        add(server, 'VirtualService', meta(s.name, s.namespace), () => virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo }));
       }
       if (s.sidecar) {
-        out.push({ cluster: server, kind: 'PeerAuthentication', meta: meta(s.name, s.namespace), build: () => peerAuthenticationSpec(s.workloadLabels) });
-        out.push({
-          cluster: server,
-          kind: 'AuthorizationPolicy',
-          meta: meta(s.name, s.namespace, s.dryRun ? { 'istio.io/dry-run': 'true' } : {}),
-          build: () => authorizationPolicySpec({ selector: s.workloadLabels, rules: allowRules(model, s, t) }),
-        });
+        add(server, 'PeerAuthentication', meta(s.name, s.namespace), () => peerAuthenticationSpec(s.workloadLabels));
+        add(server, 'AuthorizationPolicy', meta(s.name, s.namespace, s.dryRun ? { 'istio.io/dry-run': 'true' } : {}),
+          () => authorizationPolicySpec({ selector: s.workloadLabels, action: 'ALLOW', rules: allowRules(model, s, t) }));
       }
-      if (s.external) out.push(...planExternalAccess(s, t, meta));
+      if (s.external) planExternalAccess(s, t, meta, add);
     }
 
     // ── client clusters ────────────────────────────────────────────────────────────────
-    const remoteSites = callSites(s).filter((site) => !s.clusters.includes(site.cluster));
-    /** Server clusters whose east-west gateway must expose this service. */
     const exposedIn = new Set<string>();
-    for (const site of remoteSites) {
+    for (const site of sites.filter((x) => !s.clusters.includes(x.cluster))) {
       const servers = s.clusters.map((c) => topo.get(c)!);
       const client = topo.get(site.cluster)!;
-      const viaGateway = model.discovery === 'federated' || servers.some((srv) => srv.network !== client.network);
+      const federated = model.discovery === 'federated';
+      const viaGateway = federated || servers.some((srv) => srv.network !== client.network);
       // Without a sidecar, the server's gateway terminates mesh mTLS and routes on the SNI.
       const tls = s.sidecar || viaGateway ? 'ISTIO_MUTUAL' : 'DISABLE';
       const sni = !s.sidecar && viaGateway ? s.fqdn : undefined;
       const own = ['.'];
-      out.push({ cluster: site.cluster, kind: 'DestinationRule', meta: meta(s.name, site.namespace), build: () => destinationRuleSpec({ host: s.fqdn, tls, sni, trafficPolicy: s.trafficPolicy, exportTo: own }) });
+      add(site.cluster, 'DestinationRule', meta(s.name, site.namespace), () => destinationRuleSpec({ host: s.fqdn, tls, sni, trafficPolicy: s.trafficPolicy, exportTo: own }));
       if (httpRoutes.length > 0) {
-        out.push({ cluster: site.cluster, kind: 'VirtualService', meta: meta(s.name, site.namespace), build: () => virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo: own }) });
+        add(site.cluster, 'VirtualService', meta(s.name, site.namespace), () => virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo: own }));
       }
-      if (model.discovery === 'federated') {
+      if (federated) {
         const endpoints = (ports: readonly PortModel[]) => servers.map((srv): ServiceEntryEndpointInput => ({
           address: srv.eastWest.address!,
           ports: Object.fromEntries(ports.map((p) => [p.name, s.sidecar ? srv.eastWest.port : srv.eastWest.meshTlsPort])),
@@ -106,22 +123,21 @@ export function planMesh(model: MeshModel): PlannedObject[] {
         }));
         const resolution = servers.every((srv) => isIP(srv.eastWest.address)) ? 'STATIC' : 'DNS';
         const san = s.serviceAccount && s.sidecar ? [`spiffe://${principalOf(model.trustDomain, s.namespace, s.serviceAccount)}`] : undefined;
-        out.push({
-          cluster: site.cluster, kind: 'ServiceEntry', meta: meta(s.name, site.namespace),
-          build: () => serviceEntrySpec({ host: s.fqdn, address: vips().get(s.fqdn), ports: s.ports, resolution, endpoints: endpoints(s.ports), exportTo: own, subjectAltNames: san }),
-        });
-        instanceHosts(s).forEach((host, i) => out.push({
-          cluster: site.cluster, kind: 'ServiceEntry', meta: meta(`${s.name}-${i}`, site.namespace),
-          build: () => serviceEntrySpec({ host, address: vips().get(host), ports: s.ports, resolution, endpoints: endpoints(s.ports), exportTo: own, subjectAltNames: san }),
-        }));
-      }
-      if (s.instances > 0 && model.discovery === 'federated') {
-        out.push({ cluster: site.cluster, kind: 'DestinationRule', meta: meta(`${s.name}-instances`, site.namespace), build: () => destinationRuleSpec({ host: `*.${s.fqdn}`, tls: 'ISTIO_MUTUAL', trafficPolicy: s.trafficPolicy, exportTo: own }) });
+        add(site.cluster, 'ServiceEntry', meta(s.name, site.namespace),
+          () => serviceEntrySpec({ host: s.fqdn, address: vips().get(s.fqdn), ports: s.ports, resolution, endpoints: endpoints(s.ports), exportTo: own, subjectAltNames: san }));
+        instanceHosts(s).forEach((host, i) => add(site.cluster, 'ServiceEntry', meta(`${s.name}-${i}`, site.namespace),
+          () => serviceEntrySpec({ host, address: vips().get(host), ports: s.ports, resolution, endpoints: endpoints(s.ports), exportTo: own, subjectAltNames: san })));
+        if (s.instances > 0) {
+          add(site.cluster, 'DestinationRule', meta(`${s.name}-instances`, site.namespace),
+            () => destinationRuleSpec({ host: `*.${s.fqdn}`, tls: 'ISTIO_MUTUAL', trafficPolicy: s.trafficPolicy, exportTo: own }));
+        }
       }
       if (viaGateway) {
         for (const srv of servers) {
-          if (srv.network === client.network && model.discovery === 'multi-primary') continue;
-          expose(srv.name, s.sidecar ? 'passthrough' : 'meshTls', [s.fqdn, ...(model.discovery === 'federated' ? instanceHosts(s) : [])]);
+          if (!federated && srv.network === client.network) continue;
+          const e = exposure(srv.name);
+          if (s.sidecar) [s.fqdn, ...(federated ? instanceHosts(s) : [])].forEach((h) => e.passthrough.add(h));
+          else e.meshTls.set(s.fqdn, s);
           exposedIn.add(srv.name);
         }
       }
@@ -130,27 +146,28 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     // ── server side of cross-cluster access ────────────────────────────────────────────
     for (const server of s.clusters.filter((c) => exposedIn.has(c))) {
       const t = topo.get(server)!;
-      // The east-west gateway routes an instance's SNI only if it knows the instance host.
+      // The east-west gateway routes an instance's SNI only if it knows the instance host;
+      // only the gateway sees these entries (local callers keep using the pod DNS names).
       if (model.discovery === 'federated' && s.sidecar) {
-        instanceHosts(s).forEach((host, i) => out.push({
-          cluster: server, kind: 'ServiceEntry', meta: meta(`${s.name}-${i}`, s.namespace),
-          build: () => serviceEntrySpec({
-            host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
-            endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
-            // Visible to the service's namespace and to the gateway, nowhere else.
-            exportTo: s.namespace === t.rootNamespace ? ['.'] : ['.', t.rootNamespace],
-          }),
-        }));
+        instanceHosts(s).forEach((host, i) => add(server, 'ServiceEntry', meta(`${s.name}-${i}`, s.namespace), () => serviceEntrySpec({
+          host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
+          endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
+          exportTo: [s.namespace === t.rootNamespace ? '.' : t.rootNamespace],
+        })));
       }
       if (!s.sidecar) {
-        out.push({
-          cluster: server, kind: 'VirtualService', meta: meta(`${s.name}-eastwest`, s.namespace),
-          build: () => virtualServiceSpec({
-            hosts: [s.fqdn],
-            gateways: [`${t.rootNamespace}/${eastWestGatewayName(model)}`],
-            tcp: s.ports.map((p) => ({ matchPort: t.eastWest.meshTlsPort, destinationHost: s.fqdn, destinationPort: p.number })),
-          }),
-        });
+        add(server, 'VirtualService', meta(`${s.name}-eastwest`, s.namespace), () => virtualServiceSpec({
+          hosts: [s.fqdn],
+          gateways: [`${t.rootNamespace}/${eastWestGatewayName(model)}`],
+          tcp: s.ports.map((p) => ({ matchPort: t.eastWest.meshTlsPort, destinationHost: s.fqdn, destinationPort: p.number })),
+        }));
+        // The gateway terminates mesh mTLS, so it knows the caller: only declared clients
+        // get through (a workload without a sidecar cannot check identities itself).
+        add(server, 'AuthorizationPolicy', meta(`${s.name}-eastwest`, t.rootNamespace), () => authorizationPolicySpec({
+          selector: t.eastWest.selector,
+          action: 'DENY',
+          rules: [{ notPrincipals: clientPrincipals(model, s), sni: [s.fqdn] }],
+        }));
       }
     }
   }
@@ -161,11 +178,14 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     out.push({
       cluster,
       kind: 'Gateway',
+      owner: 'mesh',
       meta: { name: eastWestGatewayName(model), namespace: t.rootNamespace, labels: { ...MANAGED_BY } },
       build: () => {
         const servers: GatewayServerInput[] = [];
         if (e.passthrough.size > 0) servers.push({ kind: 'auto-passthrough', port: t.eastWest.port, hosts: [...e.passthrough].sort() });
-        if (e.meshTls.size > 0) servers.push({ kind: 'istio-mutual', port: t.eastWest.meshTlsPort, hosts: [...e.meshTls].sort() });
+        for (const [host, s] of [...e.meshTls].sort(([a], [b]) => a.localeCompare(b))) {
+          servers.push({ kind: 'istio-mutual', port: t.eastWest.meshTlsPort, host: `${s.namespace}/${host}`, name: s.name });
+        }
         return gatewaySpec({ selector: t.eastWest.selector, servers });
       },
     });
@@ -187,11 +207,17 @@ export function callSites(s: ServiceModel): CallSite[] {
   return [...seen.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace));
 }
 
+function clientPrincipals(model: MeshModel, s: ServiceModel): string[] {
+  return unique(s.clients.map((c) => principalOf(model.trustDomain, c.namespace, c.serviceAccount))).sort();
+}
+
 /** The ALLOW rules of a service's AuthorizationPolicy in one server cluster. */
-function allowRules(model: MeshModel, s: ServiceModel, server: ClusterTopology): AllowRuleInput[] {
-  const rules: AllowRuleInput[] = [];
+function allowRules(model: MeshModel, s: ServiceModel, server: ClusterTopology): RuleInput[] {
+  const rules: RuleInput[] = [];
   const restricted = new Set(s.accessPolicies.map((a) => a.principal));
-  const plain = [...new Set(s.clients.map((c) => principalOf(model.trustDomain, c.namespace, c.serviceAccount)))].filter((p) => !restricted.has(p)).sort();
+  // The instances of a headless service call each other (replication) as its own identity.
+  const self = s.instances > 0 && s.serviceAccount ? [principalOf(model.trustDomain, s.namespace, s.serviceAccount)] : [];
+  const plain = unique([...clientPrincipals(model, s), ...self]).filter((p) => !restricted.has(p)).sort();
   if (plain.length > 0) rules.push({ principals: plain });
   // One rule per restricted principal, listing its operations (a rule with neither methods
   // nor paths admits everything, so it absorbs the others).
@@ -202,49 +228,52 @@ function allowRules(model: MeshModel, s: ServiceModel, server: ClusterTopology):
   }
   if (s.allowedNamespaces.length > 0) rules.push({ namespaces: [...s.allowedNamespaces].sort() });
   if (s.external) {
+    // External clients arrive as the ingress gateway's identity. For HTTP the Host header
+    // still names the external host, so other routes through a shared gateway are not admitted.
+    const http = isHttpFamily(s.ports.find((p) => p.number === s.external!.servicePort)!.protocol);
     rules.push({
       principals: [principalOf(model.trustDomain, server.ingress.namespace, server.ingress.serviceAccount)],
-      remoteIpBlocks: s.external.remoteIpBlocks,
+      operations: http ? [{ hosts: [s.external.host, `${s.external.host}:*`] }] : undefined,
     });
   }
   return rules;
 }
 
-function planExternalAccess(s: ServiceModel, t: ClusterTopology, meta: (name: string, namespace: string) => ObjectMeta): PlannedObject[] {
+type Add = (cluster: string, kind: PlannedKind, meta: ObjectMeta, build: () => any) => void;
+
+function planExternalAccess(s: ServiceModel, t: ClusterTopology, meta: (name: string, namespace: string) => ObjectMeta, add: Add): void {
   const x = s.external!;
-  const out: PlannedObject[] = [];
   const gwName = `${s.name}-ingress`;
   const port = s.ports.find((p) => p.number === x.servicePort)!;
   const http = isHttpFamily(port.protocol);
-  out.push({
-    cluster: t.name, kind: 'Gateway', meta: meta(gwName, t.ingress.namespace),
-    build: () => gatewaySpec({
-      selector: t.ingress.selector,
-      servers: [{ kind: 'external', mode: x.mode, protocol: http ? 'HTTPS' : 'TLS', port: x.port, hosts: [x.host], credentialName: x.credentialName }],
-    }),
-  });
+  add(t.name, 'Gateway', meta(gwName, t.ingress.namespace), () => gatewaySpec({
+    selector: t.ingress.selector,
+    // `<namespace>/<host>`: only VirtualServices of the service's namespace can bind to it.
+    servers: [{ kind: 'external', mode: x.mode, protocol: http ? 'HTTPS' : 'TLS', port: x.port, hosts: [`${s.namespace}/${x.host}`], credentialName: x.credentialName }],
+  }));
   const route = { destinationHost: s.fqdn, destinationPort: port.number };
-  out.push({
-    cluster: t.name, kind: 'VirtualService', meta: meta(gwName, s.namespace),
-    build: () => virtualServiceSpec({
-      hosts: [x.host],
-      gateways: [`${t.ingress.namespace}/${gwName}`],
-      http: http ? [{ ...route, timeout: s.timeout, retries: s.retries }] : undefined,
-      tcp: http ? undefined : [route],
-    }),
-  });
+  add(t.name, 'VirtualService', meta(gwName, s.namespace), () => virtualServiceSpec({
+    hosts: [x.host],
+    gateways: [`${t.ingress.namespace}/${gwName}`],
+    http: http ? [{ ...route, timeout: s.timeout, retries: s.retries }] : undefined,
+    tcp: http ? undefined : [route],
+  }));
+  if (x.remoteIpBlocks.length > 0) {
+    // Client IPs are only known at the gateway (behind it, the source is the gateway pod).
+    add(t.name, 'AuthorizationPolicy', meta(gwName, t.ingress.namespace), () => authorizationPolicySpec({
+      selector: t.ingress.selector,
+      action: 'DENY',
+      rules: [{ notRemoteIpBlocks: x.remoteIpBlocks, sni: [x.host] }],
+    }));
+  }
   if (x.credentialPem) {
     const pem = x.credentialPem;
-    out.push({
-      cluster: t.name, kind: 'Secret', meta: meta(x.credentialName, t.ingress.namespace),
-      build: (): TlsSecretInput => ({ type: 'kubernetes.io/tls', data: { 'tls.crt': pem.certificate, 'tls.key': pem.privateKey } }),
-    });
+    add(t.name, 'Secret', meta(x.credentialName, t.ingress.namespace), (): TlsSecretInput => ({ type: 'kubernetes.io/tls', data: { 'tls.crt': pem.certificate, 'tls.key': pem.privateKey } }));
   }
   if (x.clientCaPem !== undefined) {
     const ca = x.clientCaPem;
-    out.push({ cluster: t.name, kind: 'Secret', meta: meta(`${x.credentialName}-cacert`, t.ingress.namespace), build: (): TlsSecretInput => ({ type: 'Opaque', data: { 'ca.crt': ca } }) });
+    add(t.name, 'Secret', meta(`${x.credentialName}-cacert`, t.ingress.namespace), (): TlsSecretInput => ({ type: 'Opaque', data: { 'ca.crt': ca } }));
   }
-  return out;
 }
 
 /**
@@ -256,16 +285,17 @@ function lazyVips(model: MeshModel): () => Map<string, string> {
   return () => {
     if (cache) return cache;
     const range = parseVipRange(model.vipRange)!;
-    const hosts = model.services.filter((s) => !s.vip).flatMap((s) => [s.fqdn, ...instanceHosts(s)]);
+    const hosts = model.services.flatMap((s) => [...(s.vip ? [] : [s.fqdn]), ...instanceHosts(s)]);
     const pinned = new Map(model.services.filter((s) => s.vip).map((s) => [s.fqdn, s.vip!] as [string, string]));
-    // Instance hosts of a pinned service still get allocated addresses.
-    const instanceOfPinned = model.services.filter((s) => s.vip).flatMap(instanceHosts);
-    cache = allocateVips(range, [...hosts, ...instanceOfPinned], pinned);
+    cache = allocateVips(range, hosts, pinned);
     return cache;
   };
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
 }
 
 function nonEmpty(r: Record<string, string>): Record<string, string> | undefined {
   return Object.keys(r).length > 0 ? r : undefined;
 }
-

@@ -91,6 +91,13 @@ describe('cross-object analyzer', () => {
     expect(analyze([gw('g', ['a.default.svc.cluster.local'])], ['a.default.svc.cluster.local'])).toEqual([]);
   });
 
+  test('IST0145: two Gateways with the same host and port on one gateway workload', () => {
+    expect(analyze([gw('g1', ['a.x']), gw('g2', ['a.x'])], ['a.x'])).toEqual([
+      'IST0145 Gateway/istio-system/g2: exposes host "a.x" on port 15443 of the same gateway workload as Gateway/istio-system/g1',
+    ]);
+    expect(analyze([gw('g1', ['a.x']), gw('g2', ['b.x'])], ['a.x', 'b.x'])).toEqual([]);
+  });
+
   test('one VIP, one host (the same host in two namespaces may share it)', () => {
     const a = se('a', 'a.x', { addresses: ['240.240.0.1'], exportTo: ['.'] });
     expect(analyze([a, se('b', 'b.x', { addresses: ['240.240.0.1'], exportTo: ['.'] })])).toEqual([

@@ -89,10 +89,14 @@ describe('intent bundles', () => {
       rules: [
         // the access point applies to the clients intent's identity (its service name)
         { from: [{ source: { principals: ['cluster.local/ns/default/sa/http-client'] } }], to: [{ operation: { methods: ['GET'], paths: ['/status/*'] } }] },
-        // external access (externalSupport, tlsType MUTUAL) narrowed by the client's cidrs
-        { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'], remoteIpBlocks: ['203.0.113.0/24'] } }] },
+        // external access (externalSupport, tlsType MUTUAL), for the external host only
+        { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }], to: [{ operation: { hosts: ['http-service.example.com', 'http-service.example.com:*'] } }] },
       ],
     });
+    // the client's cidrs narrow external access where client IPs are known: at the ingress gateway
+    expect(clusters.core01.get('authorizationpolicy.istio-system.http-server-ingress.yaml').spec.rules).toEqual([
+      { from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24'] } }], when: [{ key: 'connection.sni', values: ['http-service.example.com'] }] },
+    ]);
     expect(clusters.core01.get('gateway.istio-system.http-server-ingress.yaml').spec.servers[0].tls).toEqual({ mode: 'MUTUAL', credentialName: 'http-service-credential' });
     expect(clusters.edge01.get('serviceentry.default.http-server.yaml').spec.hosts).toEqual(['http-service.default.svc.cluster.local']);
   });

@@ -167,6 +167,21 @@ const cases: Array<[string, () => App, RegExp]> = [
     new InboundService(m.cluster('cluster02'), 'b', { ...tcp, serviceName: 'db' });
     return app;
   }, /^  \[mesh\/cluster02\/b\] serviceName: "db" in namespace "default" is also declared by mesh\/cluster02\/a in cluster cluster02/m],
+  ['derived object names that collide (instance 0 of "a" and service "a-0")', () => {
+    const { app, mesh: m } = newMesh();
+    const a = new InboundService(m.cluster('cluster02'), 'a', { ...tcp, headless: true, instances: 2 });
+    const a0 = new InboundService(m.cluster('cluster02'), 'a-0', { ...tcp, port: 9001 });
+    const c = new ServiceClient(m.cluster('cluster01'), 'c');
+    c.connectTo(a);
+    c.connectTo(a0);
+    return app;
+  }, /^  \[mesh\] cluster cluster01: ServiceEntry default\/a-0 would be rendered for both mesh\/cluster02\/a and mesh\/cluster02\/a-0 \(derived names collide: rename one of the intents\)/m],
+  ['two services with the same external host and port', () => {
+    const { app, mesh: m } = newMesh();
+    for (const n of ['a', 'b']) new InboundService(m.cluster('cluster02'), n, { protocol: 'HTTP', port: 80, externalAccess: ExternalAccess.simple({ host: 'shop.example.com', credential: TlsCredential.fromSecret(`${n}-cert`) }) });
+    return app;
+  }, /^  \[mesh\] cluster cluster02: IST0145 Gateway\/istio-system\/b-ingress: exposes host "default\/shop\.example\.com" on port 443 of the same gateway workload as Gateway\/istio-system\/a-ingress/m],
+  ['service without a sidecar across networks in multi-primary mode', () => withClient((s, c) => s.allowFrom(c), { protocol: 'TCP', sidecar: false }, { discovery: 'multi-primary' }), /sidecar: a service without a sidecar cannot be reached across networks in multi-primary mode/],
   ['two services with the same intent name', () => {
     const { app, mesh: m } = newMesh();
     new InboundService(m.cluster('cluster01'), 'db', tcp);

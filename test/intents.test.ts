@@ -32,6 +32,7 @@ describe('DestinationRule', () => {
     const client = find(out.cluster01, 'DestinationRule', 'httpbin');
     expect(server.spec).toEqual({
       host: FQDN,
+      exportTo: ['.'],
       trafficPolicy: {
         tls: { mode: 'ISTIO_MUTUAL' },
         loadBalancer: { consistentHash: { httpCookie: { name: 'user1', path: '/', ttl: '10s' } } },
@@ -39,8 +40,9 @@ describe('DestinationRule', () => {
         outlierDetection: { consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: '5m', baseEjectionTime: '15m', maxEjectionPercent: 50 },
       },
     });
-    // The client-side copy differs only in being visible to the client's namespace alone.
-    expect(client.spec).toEqual({ ...server.spec, exportTo: ['.'] });
+    // The client-side copy is the same rule, visible to the client's namespace alone.
+    expect(client.spec).toEqual(server.spec);
+    expect(client.metadata.namespace).toBe('default');
   });
 
   test.each([
@@ -64,6 +66,16 @@ describe('DestinationRule', () => {
   });
 });
 
+describe('server-side visibility', () => {
+  test('the server DestinationRule is visible to the namespaces that call it, not to the east-west gateway', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep({ allowedNamespaces: ['monitoring'] });
+    httpbin.allowFrom(sleep);
+    httpbin.allowFrom(new ServiceClient(mesh.cluster('cluster02'), 'local', { namespace: 'tools' }));
+    httpbin.allowFrom(new ServiceClient(mesh.cluster('cluster02'), 'same', { namespace: 'default' }));
+    expect(find(synth(app).cluster02, 'DestinationRule', 'httpbin').spec.exportTo).toEqual(['.', 'tools', 'monitoring']);
+  });
+});
+
 describe('VirtualService for timeouts and retries', () => {
   test('is emitted where the DestinationRule is, one route per HTTP-family port', () => {
     const { app, httpbin, sleep } = httpbinAndSleep({
@@ -79,8 +91,8 @@ describe('VirtualService for timeouts and retries', () => {
       name: `port-${port}`, match: [{ port }], route: [{ destination: { host: FQDN, port: { number: port } } }],
       timeout: '3s', retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx,503' },
     });
-    expect(vs.spec).toEqual({ hosts: [FQDN], http: [route(8000), route(9000)] });
-    expect(find(out.cluster01, 'VirtualService', 'httpbin').spec).toEqual({ ...vs.spec, exportTo: ['.'] });
+    expect(vs.spec).toEqual({ hosts: [FQDN], exportTo: ['.'], http: [route(8000), route(9000)] });
+    expect(find(out.cluster01, 'VirtualService', 'httpbin').spec).toEqual(vs.spec);
   });
 
   test('is absent when neither timeout nor retries are set', () => {
@@ -151,7 +163,7 @@ describe('federated cross-cluster access', () => {
       location: 'MESH_INTERNAL',
       resolution: 'STATIC',
       ports: [{ number: 8000, name: 'http-8000', protocol: 'HTTP' }],
-      endpoints: [{ address: '192.0.2.20', ports: { 'http-8000': 15443 }, labels: { 'topology.istio.io/cluster': 'cluster02', 'security.istio.io/tlsMode': 'istio' } }],
+      endpoints: [{ address: '192.0.2.20', ports: { 'http-8000': 15443 }, labels: { 'traffic.intents.cdk8s.io/cluster': 'cluster02', 'security.istio.io/tlsMode': 'istio' } }],
       exportTo: ['.'],
     });
   });
@@ -229,7 +241,7 @@ describe('federated cross-cluster access', () => {
     const out = synth(app);
     const se = find(out.cluster01, 'ServiceEntry', 'api');
     expect(se.spec.resolution).toBe('DNS');
-    expect(se.spec.endpoints.map((e: any) => [e.address, e.labels['topology.istio.io/cluster']])).toEqual([['192.0.2.2', 'cluster02'], ['gw3.example.com', 'cluster03']]);
+    expect(se.spec.endpoints.map((e: any) => [e.address, e.labels['traffic.intents.cdk8s.io/cluster']])).toEqual([['192.0.2.2', 'cluster02'], ['gw3.example.com', 'cluster03']]);
     for (const c of ['cluster02', 'cluster03']) {
       expect(kinds(out[c])).toEqual(['AuthorizationPolicy/default/api', 'DestinationRule/default/api', 'Gateway/istio-system/lc1-eastwest', 'PeerAuthentication/default/api']);
     }
@@ -278,7 +290,7 @@ describe('headless (stateful) services', () => {
       expect(client.spec.endpoints[0].address).toBe('192.0.2.20');
       const server = find(out.cluster02, 'ServiceEntry', `db-${i}`, 'data');
       expect(server.spec).toMatchObject({
-        hosts: [host(i)], resolution: 'DNS', exportTo: ['.', 'istio-system'],
+        hosts: [host(i)], resolution: 'DNS', exportTo: ['istio-system'],
         ports: [{ number: 5432, name: 'tcp-5432', protocol: 'TCP', targetPort: 15432 }],
         endpoints: [{ address: host(i), ports: { 'tcp-5432': 15432 } }],
       });
@@ -286,6 +298,14 @@ describe('headless (stateful) services', () => {
     }
     expect(find(out.cluster01, 'DestinationRule', 'db-instances', 'web').spec).toEqual({ host: '*.db.data.svc.cluster.local', exportTo: ['.'], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
     expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].hosts).toEqual([host(0), host(1), 'db.data.svc.cluster.local']);
+  });
+});
+
+describe('headless peers', () => {
+  test('the instances of a headless service with a known service account may call each other', () => {
+    const { app, mesh } = newMesh();
+    new InboundService(mesh.cluster('cluster02'), 'kafka', { protocol: 'TCP', port: 9092, headless: true, instances: 3, serviceAccount: 'kafka' });
+    expect(find(synth(app).cluster02, 'AuthorizationPolicy', 'kafka').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/default/sa/kafka'] } }] }]);
   });
 });
 
@@ -297,9 +317,14 @@ describe('services without a sidecar', () => {
     legacy.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'remote'));
     const out = synth(app);
     const host = 'legacy.default.svc.cluster.local';
-    expect(kinds(out.cluster02)).toEqual(['DestinationRule/default/legacy', 'Gateway/istio-system/lc1-eastwest', 'VirtualService/default/legacy-eastwest']);
+    expect(kinds(out.cluster02)).toEqual(['AuthorizationPolicy/istio-system/legacy-eastwest', 'DestinationRule/default/legacy', 'Gateway/istio-system/lc1-eastwest', 'VirtualService/default/legacy-eastwest']);
     expect(find(out.cluster02, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
-    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers).toEqual([{ port: { number: 15444, name: 'tls-mesh-15444', protocol: 'TLS' }, hosts: [host], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers).toEqual([{ port: { number: 15444, name: 'tls-mesh-legacy', protocol: 'TLS' }, hosts: [`default/${host}`], tls: { mode: 'ISTIO_MUTUAL' } }]);
+    // Only declared clients get through the gateway that terminates mTLS for the workload.
+    expect(find(out.cluster02, 'AuthorizationPolicy', 'legacy-eastwest').spec).toEqual({
+      selector: { matchLabels: { istio: 'eastwestgateway' } }, action: 'DENY',
+      rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/default/sa/local', 'cluster.local/ns/default/sa/remote'] } }], when: [{ key: 'connection.sni', values: [host] }] }],
+    });
     expect(find(out.cluster02, 'VirtualService', 'legacy-eastwest').spec).toEqual({
       hosts: [host], gateways: ['istio-system/lc1-eastwest'],
       tcp: [{ match: [{ port: 15444 }], route: [{ destination: { host, port: { number: 3306 } } }] }],
@@ -309,19 +334,41 @@ describe('services without a sidecar', () => {
   });
 });
 
+describe('services without a sidecar, several in one cluster', () => {
+  test('each gets its own terminating server and its own client list', () => {
+    const { app, mesh } = newMesh();
+    const db = new InboundService(mesh.cluster('cluster02'), 'db', { protocol: 'TCP', port: 5432, sidecar: false });
+    const mq = new InboundService(mesh.cluster('cluster02'), 'mq', { namespace: 'queues', protocol: 'TCP', port: 5672, sidecar: false });
+    db.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'app'));
+    mq.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'worker'));
+    const out = synth(app).cluster02;
+    expect(find(out, 'Gateway', 'lc1-eastwest').spec.servers.map((x: any) => [x.port.name, x.hosts])).toEqual([
+      ['tls-mesh-db', ['default/db.default.svc.cluster.local']],
+      ['tls-mesh-mq', ['queues/mq.queues.svc.cluster.local']],
+    ]);
+    expect(find(out, 'AuthorizationPolicy', 'mq-eastwest').spec.rules[0].from[0].source.notPrincipals).toEqual(['cluster.local/ns/default/sa/worker']);
+  });
+});
+
 describe('external clients', () => {
   test('SIMPLE TLS on the ingress gateway for an HTTP service, admitted as the gateway identity', () => {
     const { app } = httpbinAndSleep({ externalAccess: ExternalAccess.simple({ host: 'httpbin.example.com', credential: TlsCredential.fromSecret('httpbin-cert') }) });
     const out = synth(app);
     expect(find(out.cluster02, 'Gateway', 'httpbin-ingress', 'istio-system').spec).toEqual({
       selector: { istio: 'ingressgateway' },
-      servers: [{ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['httpbin.example.com'], tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' } }],
+      servers: [{ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['default/httpbin.example.com'], tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' } }],
     });
     expect(find(out.cluster02, 'VirtualService', 'httpbin-ingress', 'default').spec).toEqual({
       hosts: ['httpbin.example.com'], gateways: ['istio-system/httpbin-ingress'],
       http: [{ name: 'port-8000', route: [{ destination: { host: FQDN, port: { number: 8000 } } }] }],
     });
-    expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] }]);
+    // Admitted as the gateway's identity, and only for requests to the external host.
+    expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').spec.rules).toEqual([{
+      from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }],
+      to: [{ operation: { hosts: ['httpbin.example.com', 'httpbin.example.com:*'] } }],
+    }]);
+    // The ingress gateway (same namespace by default) gets the traffic policy too.
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin').spec.exportTo).toEqual(['.', 'istio-system']);
     expect(out.cluster02.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
@@ -337,9 +384,14 @@ describe('external clients', () => {
       }),
     });
     const out = synth(app).cluster01;
-    expect(find(out, 'Gateway', 'mq-ingress', 'ingress').spec.servers).toEqual([{ port: { number: 8443, name: 'tls-8443', protocol: 'TLS' }, hosts: ['mq.example.com'], tls: { mode: 'MUTUAL', credentialName: 'mq-cert' } }]);
+    expect(find(out, 'Gateway', 'mq-ingress', 'ingress').spec.servers).toEqual([{ port: { number: 8443, name: 'tls-8443', protocol: 'TLS' }, hosts: ['default/mq.example.com'], tls: { mode: 'MUTUAL', credentialName: 'mq-cert' } }]);
     expect(find(out, 'VirtualService', 'mq-ingress').spec.tcp).toEqual([{ route: [{ destination: { host: 'mq.default.svc.cluster.local', port: { number: 5671 } } }] }]);
-    expect(find(out, 'AuthorizationPolicy', 'mq').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/ingress/sa/gw'], remoteIpBlocks: ['198.51.100.0/24'] } }] }]);
+    expect(find(out, 'AuthorizationPolicy', 'mq').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/ingress/sa/gw'] } }] }]);
+    // Client IPs are checked where they are known: at the ingress gateway, for this host only.
+    expect(find(out, 'AuthorizationPolicy', 'mq-ingress', 'ingress').spec).toEqual({
+      selector: { matchLabels: { app: 'gw' } }, action: 'DENY',
+      rules: [{ from: [{ source: { notRemoteIpBlocks: ['198.51.100.0/24'] } }], when: [{ key: 'connection.sni', values: ['mq.example.com'] }] }],
+    });
     const secret = find(out, 'Secret', 'mq-cert', 'ingress');
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(Buffer.from(secret.data['tls.crt'], 'base64').toString()).toBe(cert);

@@ -79,6 +79,14 @@ describe('manifest validator', () => {
     expect(messages({ ...dr({ host: 'h.x' }), metadata: { name: 'ok', namespace: 'Not-A-Namespace' } })).toEqual(['/metadata/namespace: "Not-A-Namespace" is not a namespace name (DNS-1123 label)']);
   });
 
+  test('applies Kubernetes metadata limits: label values and annotation size', () => {
+    const obj = { ...dr({ host: 'h.x' }), metadata: { name: 'a', namespace: 'default', labels: { app: 'x'.repeat(64) }, annotations: { note: 'y'.repeat(262145) } } };
+    expect(messages(obj)).toEqual([
+      `/metadata/labels/app: "${'x'.repeat(64)}" is not a label value (at most 63 characters)`,
+      '/metadata/annotations: total 262149 bytes exceeds Kubernetes\' 256 KiB limit',
+    ]);
+  });
+
   test('rejects an apiVersion that is not in the vendored CRDs', () => {
     expect(messages({ ...dr({ host: 'h.x' }), apiVersion: 'networking.istio.io/v2' })).toEqual([': networking.istio.io/v2 DestinationRule is not in the vendored Istio CRDs']);
   });

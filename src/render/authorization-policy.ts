@@ -7,53 +7,60 @@ import {
 } from '../../imports/security.istio.io';
 import { lazySpec, ObjectMeta } from './object';
 
-/** An operation: any of the methods on any of the paths. */
+/** An operation: any of the methods on any of the paths (and hosts). */
 export interface OperationInput {
   readonly methods?: readonly string[];
   readonly paths?: readonly string[];
+  readonly hosts?: readonly string[];
 }
 
 /**
- * One ALLOW rule: who (principals or namespaces, optionally from which IPs) may do any of
- * the operations (none listed: anything).
+ * One rule: who (principals, namespaces, source IPs, or their negations) may do any of the
+ * operations (none listed: anything), on connections for the given SNIs (none: any).
  */
-export interface AllowRuleInput {
+export interface RuleInput {
   readonly principals?: readonly string[];
+  readonly notPrincipals?: readonly string[];
   readonly namespaces?: readonly string[];
   readonly remoteIpBlocks?: readonly string[];
+  readonly notRemoteIpBlocks?: readonly string[];
   readonly operations?: readonly OperationInput[];
+  /** `connection.sni` values: scopes a gateway-wide policy to one host. */
+  readonly sni?: readonly string[];
 }
 
 export interface AuthorizationPolicyInput {
   readonly selector: Record<string, string>;
-  /** Empty: the workload's allow-nothing policy (deny by default). */
-  readonly rules: readonly AllowRuleInput[];
+  /** ALLOW with no rules: the workload's allow-nothing policy (deny by default). */
+  readonly action: 'ALLOW' | 'DENY';
+  readonly rules: readonly RuleInput[];
 }
 
-function rule(r: AllowRuleInput): AuthorizationPolicySpecRules {
-  const to = r.operations && r.operations.length > 0
-    ? r.operations.map((o) => ({ operation: { methods: o.methods && [...o.methods], paths: o.paths && [...o.paths] } }))
-    : undefined;
+const list = (v: readonly string[] | undefined) => (v && v.length > 0 ? [...v] : undefined);
+
+function rule(r: RuleInput): AuthorizationPolicySpecRules {
+  const source = {
+    principals: list(r.principals),
+    notPrincipals: list(r.notPrincipals),
+    namespaces: list(r.namespaces),
+    remoteIpBlocks: list(r.remoteIpBlocks),
+    notRemoteIpBlocks: list(r.notRemoteIpBlocks),
+  };
+  const hasSource = Object.values(source).some((v) => v !== undefined);
   return {
-    from: [{
-      source: {
-        principals: r.principals && [...r.principals],
-        namespaces: r.namespaces && [...r.namespaces],
-        remoteIpBlocks: r.remoteIpBlocks && r.remoteIpBlocks.length > 0 ? [...r.remoteIpBlocks] : undefined,
-      },
-    }],
-    to,
+    from: hasSource ? [{ source }] : undefined,
+    to: r.operations && r.operations.length > 0
+      ? r.operations.map((o) => ({ operation: { methods: list(o.methods), paths: list(o.paths), hosts: list(o.hosts) } }))
+      : undefined,
+    when: r.sni ? [{ key: 'connection.sni', values: [...r.sni] }] : undefined,
   };
 }
 
-/**
- * The only place that builds AuthorizationPolicy specs. Always ALLOW with a workload selector:
- * an ALLOW policy with no rules selects the workload and admits nothing.
- */
+/** The only place that builds AuthorizationPolicy specs; always with a workload selector. */
 export function authorizationPolicySpec(input: AuthorizationPolicyInput): AuthorizationPolicySpec {
   return {
     selector: { matchLabels: { ...input.selector } },
-    action: Action.ALLOW,
+    action: input.action === 'DENY' ? Action.DENY : Action.ALLOW,
     rules: input.rules.length > 0 ? input.rules.map(rule) : undefined,
   };
 }

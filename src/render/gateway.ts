@@ -5,8 +5,11 @@ import { lazySpec, ObjectMeta } from './object';
 export type GatewayServerInput =
   /** Cross-cluster mTLS passed through untouched, routed on the client's SNI. */
   | { readonly kind: 'auto-passthrough'; readonly port: number; readonly hosts: string[] }
-  /** Mesh mTLS terminated at the gateway (for workloads without a sidecar). */
-  | { readonly kind: 'istio-mutual'; readonly port: number; readonly hosts: string[] }
+  /**
+   * Mesh mTLS terminated at the gateway for one workload without a sidecar. One server per
+   * host: a terminating TCP server sends every SNI it accepts to the first matching route.
+   */
+  | { readonly kind: 'istio-mutual'; readonly port: number; readonly host: string; readonly name: string }
   /** TLS for clients outside the mesh, with a certificate from a Secret. */
   | {
     readonly kind: 'external';
@@ -31,7 +34,7 @@ export function gatewaySpec(input: GatewayInput): GatewaySpec {
         case 'auto-passthrough':
           return { port: { number: s.port, name: `tls-passthrough-${s.port}`, protocol: 'TLS' }, hosts: [...s.hosts], tls: { mode: TlsMode.AUTO_UNDERSCORE_PASSTHROUGH } };
         case 'istio-mutual':
-          return { port: { number: s.port, name: `tls-mesh-${s.port}`, protocol: 'TLS' }, hosts: [...s.hosts], tls: { mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL } };
+          return { port: { number: s.port, name: `tls-mesh-${s.name}`, protocol: 'TLS' }, hosts: [s.host], tls: { mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL } };
         case 'external':
           return {
             port: { number: s.port, name: `${s.protocol.toLowerCase()}-${s.port}`, protocol: s.protocol },

@@ -30,6 +30,9 @@ export function checkServiceInMesh(mesh: Mesh, s: ServiceModel): string[] {
       if (mesh.discovery === 'multi-primary' && crossNetwork && s.instances > 0) {
         out.push(`headless: instances of a headless service cannot be reached across networks in multi-primary mode (istio/istio#38327); client cluster ${site.cluster} is on network "${client.network}", ${server.name} on "${server.network}" (use discovery: "federated")`);
       }
+      if (mesh.discovery === 'multi-primary' && crossNetwork && !s.sidecar) {
+        out.push(`sidecar: a service without a sidecar cannot be reached across networks in multi-primary mode (istiod drops non-mTLS endpoints of other networks); client cluster ${site.cluster} is on network "${client.network}", ${server.name} on "${server.network}" (use discovery: "federated", or give the workload a sidecar)`);
+      }
       if (viaGateway && !s.sidecar && s.instances > 0) {
         out.push(`headless: instances of a headless service without a sidecar cannot be addressed from other clusters (the gateway terminating mesh mTLS for it routes the service host only); give the workload a sidecar, or call it from ${server.name}`);
       }

@@ -126,6 +126,20 @@ export function analyzeCluster(view: ClusterView): Finding[] {
     }
   }
 
+  // IST0145: two Gateways for the same gateway workload, port and host conflict.
+  const bound = new Map<string, string>();
+  for (const gw of of('Gateway')) {
+    const selector = JSON.stringify(Object.entries(gw.spec?.selector ?? {}).sort());
+    for (const server of gw.spec?.servers ?? []) {
+      for (const h of server.hosts ?? []) {
+        const key = `${selector} ${server.port?.number} ${h.includes('/') ? h.split('/')[1] : h}`;
+        const prev = bound.get(key);
+        if (prev && prev !== id(gw)) out.push({ code: 'IST0145', severity: 'error', object: id(gw), message: `exposes host "${h}" on port ${server.port?.number} of the same gateway workload as ${prev}` });
+        else bound.set(key, id(gw));
+      }
+    }
+  }
+
   // One VIP, one host: a shared address would send one service's traffic to another.
   const vipOwner = new Map<string, { host: string; obj: string }>();
   for (const se of serviceEntries) {

@@ -11,7 +11,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { isDnsLabel, isDnsSubdomain } from '../names';
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../names';
 
 /** One problem with one object. */
 export interface ManifestViolation {
@@ -158,6 +158,12 @@ export function validateManifest(obj: any): ManifestViolation[] {
     out.push({ path: '/metadata/name', message: `${JSON.stringify(name)} is not a DNS-1123 ${kind === 'Gateway' ? 'label (Gateway names)' : 'subdomain'}` });
   }
   if (!isDnsLabel(namespace)) out.push({ path: '/metadata/namespace', message: `${JSON.stringify(namespace)} is not a namespace name (DNS-1123 label)` });
+  // Kubernetes limits: label values 63 characters, annotations 256 KiB in total.
+  for (const [k, v] of Object.entries(obj?.metadata?.labels ?? {})) {
+    if (!isLabelKey(k) || !isLabelValue(v)) out.push({ path: `/metadata/labels/${k}`, message: `${JSON.stringify(v)} is not a label value (at most 63 characters)` });
+  }
+  const annotationBytes = Object.entries(obj?.metadata?.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (annotationBytes > 262144) out.push({ path: '/metadata/annotations', message: `total ${annotationBytes} bytes exceeds Kubernetes' 256 KiB limit` });
 
   const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   if (group.endsWith('istio.io')) {

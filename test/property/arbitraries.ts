@@ -111,7 +111,8 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
   }));
   const cluster = (i: number) => mesh.cluster(`c${i}`);
   const services = spec.services.map((s, i) => {
-    const sidecar = s.sidecar;
+    // Multi-primary cannot reach a sidecar-less service across networks (its own test covers that).
+    const sidecar = s.sidecar || spec.discovery === 'multi-primary';
     // A sidecar-less service reached through a gateway carries one port.
     const protocols = sidecar ? s.protocols : s.protocols.slice(0, 1);
     const http = protocols.every((p) => HTTPISH.has(p));
