@@ -20,10 +20,19 @@ const STDIO: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => p
 
 /** Synthesizes a bundle into a directory; returns the exit status. */
 export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO): number {
+  if (outdir.trim() === '') {
+    io.err('--out: "" is not a directory name');
+    return 2;
+  }
   try {
     const built = buildBundle(loadBundle(bundlePath));
     const clusters = built.synth();
-    writeClusters(outdir, clusters);
+    try {
+      writeClusters(outdir, clusters);
+    } catch (e) {
+      io.err(`${outdir}: cannot write the output (${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message})`);
+      return 1;
+    }
     if (!quiet) {
       for (const c of clusters) io.out(`${c.cluster}: ${c.files.size} object${c.files.size === 1 ? '' : 's'} -> ${path.join(outdir, c.cluster)}`);
     }

@@ -74,10 +74,11 @@ export class MeshApp extends App {
  * Call it only after everything that will be written has been synthesized (and so validated).
  */
 export function writeClusters(outdir: string, clusters: readonly ClusterManifests[]): void {
-  for (const c of clusters) {
-    const dir = path.join(outdir, c.cluster);
-    fs.mkdirSync(dir, { recursive: true });
-    for (const f of fs.readdirSync(dir)) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dir, f));
-    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dir, file), Yaml.stringify(obj));
-  }
+  // Every directory first, so an unusable output path fails before any file is written.
+  const dirs = clusters.map((c) => path.join(outdir, c.cluster));
+  for (const dir of dirs) fs.mkdirSync(dir, { recursive: true });
+  clusters.forEach((c, i) => {
+    for (const f of fs.readdirSync(dirs[i])) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dirs[i], f));
+    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dirs[i], file), Yaml.stringify(obj));
+  });
 }

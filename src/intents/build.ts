@@ -10,6 +10,7 @@ import { ClientCertificateAuthority, ExternalAccess, TlsCredential } from '../ex
 import { InboundService, InboundServiceProps } from '../inbound-service';
 import { Mesh, MeshCluster } from '../mesh';
 import { ClusterManifests, synthClusters } from '../mesh-app';
+import { isCidrOrIp } from '../names';
 import { show } from '../problems';
 import { ServiceClient } from '../service-client';
 import { LoadBalancer, TrafficPolicyOptions } from '../traffic-policy';
@@ -163,7 +164,7 @@ export class BundleApp {
         const clusters = placed(app, where(item.origin, appField));
         const props = clusters && toProps(item, namespace, problems);
         if (!clusters || !props) return undefined;
-        const service = new InboundService(clusters[0], name, { ...props.props, additionalClusters: clusters.slice(1) });
+        const service = new InboundService(clusters[0], `inbound:${name}`, { ...props.props, name, additionalClusters: clusters.slice(1) });
         return { service, external: props.external };
       });
     }
@@ -196,7 +197,7 @@ export class BundleApp {
       const props = { serviceName: spec.clientServiceName, namespace: spec.namespace ?? namespace, serviceAccount: spec.serviceAccount, headless };
       const client = addClient(md.name, JSON.stringify([app, props]), item.origin, CLIENT_FIELDS, () => {
         const clusters = placed(app, where(item.origin, md.application ? '.metadata.application' : '.metadata.name'));
-        return clusters && new ServiceClient(clusters[0], md.name, { ...props, additionalClusters: clusters.slice(1) });
+        return clusters && new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
       });
       if (client && target) client.connectTo(target.service);
     }
@@ -206,33 +207,53 @@ export class BundleApp {
       const props = { serviceName: spec.serviceName, namespace, serviceAccount: spec.serviceName };
       const client = addClient(md.name, JSON.stringify([spec.app, props]), item.origin, EMCO_CLIENT_FIELDS, () => {
         const clusters = placed(spec.app, where(item.origin, '.spec.app'));
-        return clusters && new ServiceClient(clusters[0], md.name, { ...props, additionalClusters: clusters.slice(1) });
+        return clusters && new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
       });
       if (!client || !target) continue;
       client.connectTo(target.service);
       // EMCO's `namespaces` (unused by EMCO itself) means what the seed's does: workloads of
       // these namespaces may call the service. `cidrs` narrow external access.
       if ((spec.namespaces ?? []).length > 0) target.service.allowFromNamespaces(spec.namespaces);
-      if ((spec.cidrs ?? []).length > 0) {
-        if (!target.external) problems.push(`${where(item.origin, '.spec.cidrs')}: ${show(spec.cidrs)} only applies to external access, and ${show(item.value.inboundIntent)} has no externalSupport`);
-        else target.external.remoteIpBlocks.push(...spec.cidrs);
+      const cidrs: string[] = spec.cidrs ?? [];
+      if (cidrs.length > 0 && !target.external) problems.push(`${where(item.origin, '.spec.cidrs')}: ${show(cidrs)} only applies to external access, and ${show(item.value.inboundIntent)} has no externalSupport`);
+      else if (cidrs.length > 0) {
+        cidrs.forEach((c, i) => { if (!isCidrOrIp(c)) problems.push(`${where(item.origin, `.spec.cidrs[${i}]`)}: ${show(c)} is not an IP address or CIDR block`); });
+        target.external!.remoteIpBlocks.push(...cidrs.filter(isCidrOrIp));
       }
     }
 
     // ── security intents / access points ────────────────────────────────────────────
+    const policyNames = new Map<InboundService, Map<string, Origin>>();
+    /** Reserves a policy name on a service; false (with a problem) when it is taken. */
+    const claimPolicyName = (service: InboundService, name: string, origin: Origin): boolean => {
+      const taken = policyNames.get(service) ?? new Map<string, Origin>();
+      policyNames.set(service, taken);
+      const prev = taken.get(name);
+      if (prev) {
+        problems.push(`${where(origin, '.metadata.name')}: ${show(name)} is already the name of ${where(prev)} for the same inbound service`);
+        return false;
+      }
+      taken.set(name, origin);
+      return true;
+    };
     for (const item of b.securityIntents) {
       const target = serviceRef(item.value.inboundService, where(item.origin, '.inboundService'));
       const clientName = item.value.client;
       const client = clientName === undefined ? undefined : clients.get(clientName)?.client;
       if (clientName !== undefined && !client) problems.push(`${where(item.origin, '.client')}: ${show(clientName)} is not a client of the bundle (${[...clients.keys()].join(', ') || 'none'})`);
       if (!target) continue;
+      if (!claimPolicyName(target.service, item.value.metadata.name, item.origin)) continue;
       const access = item.value.spec.serviceAccountAccess as Record<string, Array<Record<string, string>>>;
+      if (client && !Object.keys(access).includes(client.principal)) {
+        problems.push(`${where(item.origin, '.spec.serviceAccountAccess')}: names ${show(Object.keys(access))}, but client ${show(clientName)} is ${show(client.principal)} (the rules would not apply to it; name its principal, or drop "client")`);
+        continue;
+      }
       const principals = Object.keys(access).sort();
       if (principals.length === 0) problems.push(`${where(item.origin, '.spec.serviceAccountAccess')}: {} names no principal (give "<trustDomain>/ns/<ns>/sa/<sa>": [{ GET: /path }])`);
       for (const principal of principals) {
         const rules: AccessRule[] = access[principal].flatMap((entry) => Object.entries(entry).map(([method, p]) => ({ methods: [method as HttpMethod], paths: [p] })));
         const forClient = client && client.principal === principal ? client : undefined;
-        const id = principals.length === 1 ? item.value.metadata.name : `${item.value.metadata.name}-${principals.indexOf(principal)}`;
+        const id = `policy:${item.value.metadata.name}:${principals.indexOf(principal)}`;
         const policy = new ServiceAccessPolicy(target.service, id, forClient ? { name: item.value.metadata.name, client: forClient, rules } : { name: item.value.metadata.name, principal, rules });
         const at = `.spec.serviceAccountAccess[${JSON.stringify(principal)}]`;
         this.register(policy, item.origin, [...POLICY_FIELDS, ['rules', at], ['principal', at]]);
@@ -243,10 +264,11 @@ export class BundleApp {
       const c = clients.get(item.value.clientsIntent);
       if (!c) problems.push(`${where(item.origin, '.clientsIntent')}: ${show(item.value.clientsIntent)} is not a clients intent of the bundle (${[...clients.keys()].join(', ') || 'none'})`);
       if (!target || !c) continue;
+      if (!claimPolicyName(target.service, item.value.metadata.name, item.origin)) continue;
       const { url, access } = item.value.spec;
       const rule: AccessRule = { methods: access && access.length > 0 ? access : undefined, paths: url && url.length > 0 ? url : undefined };
       // An access point has no principal: it applies to the clients intent's identity.
-      const policy = new ServiceAccessPolicy(target.service, item.value.metadata.name, { client: c.client, rules: rule.methods || rule.paths ? [rule] : [] });
+      const policy = new ServiceAccessPolicy(target.service, `policy:${item.value.metadata.name}`, { name: item.value.metadata.name, client: c.client, rules: rule.methods || rule.paths ? [rule] : [] });
       this.register(policy, item.origin, EMCO_POLICY_FIELDS);
     }
   }
@@ -293,17 +315,22 @@ function seedServiceProps(item: Located<any>, namespace: string, problems: strin
   const lb = spec.loadBalancing;
   let loadBalancer: LoadBalancer | undefined;
   if (lb) {
-    const hashes = [lb.httpCookie && 'httpCookie', lb.httpHeaderName && 'httpHeaderName', lb.httpQueryParameterName && 'httpQueryParameterName', flag(lb.useSourceIp, at('.spec.loadBalancing.useSourceIp'), problems) && 'useSourceIp'].filter(Boolean);
+    const useSourceIp = flag(lb.useSourceIp, at('.spec.loadBalancing.useSourceIp'), problems);
+    const hashes = [
+      lb.httpCookie !== undefined && 'httpCookie', lb.httpHeaderName !== undefined && 'httpHeaderName',
+      lb.httpQueryParameterName !== undefined && 'httpQueryParameterName', useSourceIp === true && 'useSourceIp',
+    ].filter((h): h is string => typeof h === 'string');
     const mode = lb.mode ?? (hashes.length > 0 ? 'CONSISTENT_HASH' : undefined);
-    if (hashes.length > 1) problems.push(`${at('.spec.loadBalancing')}: sets ${hashes.join(' and ')}; a consistent hash uses one of httpCookie, httpHeaderName, httpQueryParameterName, useSourceIp`);
+    if (mode === undefined) problems.push(`${at('.spec.loadBalancing')}: ${show(lb)} chooses nothing (give mode, or one of httpCookie, httpHeaderName, httpQueryParameterName, useSourceIp: true)`);
+    else if (hashes.length > 1) problems.push(`${at('.spec.loadBalancing')}: sets ${hashes.join(' and ')}; a consistent hash uses one of httpCookie, httpHeaderName, httpQueryParameterName, useSourceIp`);
     else if (mode === 'CONSISTENT_HASH' && hashes.length === 0) problems.push(`${at('.spec.loadBalancing')}: mode CONSISTENT_HASH needs one of httpCookie, httpHeaderName, httpQueryParameterName, useSourceIp`);
     else if (mode !== 'CONSISTENT_HASH' && hashes.length > 0) problems.push(`${at('.spec.loadBalancing.mode')}: ${show(mode)} cannot be combined with ${hashes[0]} (two load-balancer kinds at once; use mode CONSISTENT_HASH)`);
     else if (mode === 'ROUND_ROBIN') loadBalancer = LoadBalancer.roundRobin();
     else if (mode === 'LEAST_REQUEST') loadBalancer = LoadBalancer.leastRequest();
     else if (mode === 'RANDOM') loadBalancer = LoadBalancer.random();
-    else if (lb.httpCookie) loadBalancer = LoadBalancer.consistentHashByCookie(lb.httpCookie);
-    else if (lb.httpHeaderName) loadBalancer = LoadBalancer.consistentHashByHeader(lb.httpHeaderName);
-    else if (lb.httpQueryParameterName) loadBalancer = LoadBalancer.consistentHashByQueryParameter(lb.httpQueryParameterName);
+    else if (lb.httpCookie !== undefined) loadBalancer = LoadBalancer.consistentHashByCookie(lb.httpCookie);
+    else if (lb.httpHeaderName !== undefined) loadBalancer = LoadBalancer.consistentHashByHeader(lb.httpHeaderName);
+    else if (lb.httpQueryParameterName !== undefined) loadBalancer = LoadBalancer.consistentHashByQueryParameter(lb.httpQueryParameterName);
     else loadBalancer = LoadBalancer.consistentHashBySourceIp();
   }
   const pool = pick({
@@ -325,7 +352,9 @@ function seedServiceProps(item: Located<any>, namespace: string, problems: strin
   }
   const credentialName = spec.credentialName ?? (PEM.test(spec.Servicecertificate ?? '') ? undefined : spec.Servicecertificate || undefined);
   if (spec.ServicePrivateKey && !PEM.test(spec.ServicePrivateKey) && spec.ServicePrivateKey !== credentialName) {
-    problems.push(`${at('.spec.ServicePrivateKey')}: ${show(spec.ServicePrivateKey)} must name the same Secret as the certificate (${show(credentialName)}): Istio reads tls.crt and tls.key from one Secret`);
+    problems.push(credentialName === undefined
+      ? `${at('.spec.ServicePrivateKey')}: ${show(spec.ServicePrivateKey)} is given without a certificate Secret (set credentialName: the Secret holding tls.crt and tls.key)`
+      : `${at('.spec.ServicePrivateKey')}: ${show(spec.ServicePrivateKey)} must name the same Secret as the certificate (${show(credentialName)}): Istio reads tls.crt and tls.key from one Secret`);
   }
   if (mode === 'SIMPLE' || mode === 'MUTUAL') {
     if (spec.externalHost === undefined) problems.push(`${at('.spec.externalHost')}: is required with mutualTLS ${mode} (the host name external clients use)`);
@@ -336,12 +365,15 @@ function seedServiceProps(item: Located<any>, namespace: string, problems: strin
   } else if (mode !== 'ISTIO_MUTUAL') {
     problems.push(`${at('.spec.mutualTLS')}: ${show(spec.mutualTLS)} is not a TLS mode (ISTIO_MUTUAL, SIMPLE or MUTUAL)`);
   } else {
-    for (const f of ['externalHost', 'externalPort', 'credentialName', 'remoteIpBlocks']) {
+    for (const f of ['externalHost', 'externalPort', 'credentialName', 'remoteIpBlocks', 'Servicecertificate', 'ServicePrivateKey']) {
       if (spec[f] !== undefined) problems.push(`${at(`.spec.${f}`)}: is only used with mutualTLS SIMPLE or MUTUAL (external clients); this service is ISTIO_MUTUAL`);
     }
   }
   if (problems.length > before) return undefined;
 
+  for (const n of ['1', '2']) {
+    if (md[`userdata${n}`] !== undefined && md[`userData${n}`] !== undefined) problems.push(`${at(`.metadata.userData${n}`)}: is given together with userdata${n} (give one)`);
+  }
   const userData = pick({ userdata1: md.userdata1 ?? md.userData1, userdata2: md.userdata2 ?? md.userData2 });
   const props: InboundServiceProps = pick({
     name: md.name,
@@ -396,13 +428,18 @@ function emcoServiceProps(item: Located<any>, namespace: string, problems: strin
     if (tls === 'SIMPLE') externalAccess = ExternalAccess.simple(options);
     else if (tls === 'MUTUAL') externalAccess = ExternalAccess.mutual({ ...options, clientCa: ClientCertificateAuthority.inCredentialSecret() });
     else problems.push(`${at('.spec.management.tlsType')}: ${show(spec.management?.tlsType)} is not supported for external access (SIMPLE or MUTUAL; plain-text external access is not offered)`);
-  } else if (spec.management?.tlsType !== undefined && !['NONE', 'ISTIO_MUTUAL'].includes(String(spec.management.tlsType).toUpperCase())) {
-    problems.push(`${at('.spec.management.tlsType')}: ${show(spec.management.tlsType)} needs externalSupport: true (it sets TLS for external clients)`);
+  } else {
+    if (spec.management?.tlsType !== undefined && !['NONE', 'ISTIO_MUTUAL'].includes(String(spec.management.tlsType).toUpperCase())) {
+      problems.push(`${at('.spec.management.tlsType')}: ${show(spec.management.tlsType)} needs externalSupport: true (it sets TLS for external clients)`);
+    }
+    if (spec.externalName !== undefined) problems.push(`${at('.spec.externalName')}: is only used with externalSupport: true`);
+    if (spec.external?.credentialName !== undefined) problems.push(`${at('.spec.external.credentialName')}: is only used with externalSupport: true`);
   }
   if (problems.length > before) return undefined;
   const props = pick({
     name: md.name,
     description: md.description,
+    userData: pick({ userdata1: md.userData1, userdata2: md.userData2 }),
     serviceName: spec.serviceName,
     namespace,
     protocol: spec.protocol,

@@ -103,7 +103,13 @@ export function loadBundleTexts(files: ReadonlyArray<{ file: string; text: strin
       const doc = i + 1;
       for (const err of d.errors) problems.push(`${file}#${doc}: ${err.message.split('\n')[0]}`);
       if (d.errors.length > 0) return;
-      const data = d.toJS();
+      let data: any;
+      try {
+        data = d.toJS({ maxAliasCount: 1000 });
+      } catch (e) {
+        problems.push(`${file}#${doc}: ${(e as Error).message}`);
+        return;
+      }
       if (data === null || data === undefined) return; // an empty document
       if (!validateDocument(data)) {
         for (const e of validateDocument.errors ?? []) {
