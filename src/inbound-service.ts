@@ -223,7 +223,8 @@ export class InboundService extends Construct {
     else for (let i = 0; i < allowedNamespaces.length; i++) if (!isDnsLabel(allowedNamespaces[i])) p.add(`allowedNamespaces[${i}]`, allowedNamespaces[i], 'is not a namespace name (DNS-1123 label)');
 
     const workloadLabels = props.workloadLabels ?? { app: this.serviceName };
-    checkSelector(p, 'workloadLabels', workloadLabels);
+    // The default derives from serviceName, whose own error already says what is wrong.
+    if (props.workloadLabels !== undefined || isDnsLabel(this.serviceName)) checkSelector(p, 'workloadLabels', workloadLabels);
     if (props.serviceAccount !== undefined && !isDnsSubdomain(props.serviceAccount)) p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
     if (props.dryRun !== undefined && typeof props.dryRun !== 'boolean') p.add('dryRun', props.dryRun, 'is not true or false');
 

@@ -123,6 +123,20 @@ inboundServices:
     expect(dr.spec.trafficPolicy.outlierDetection).toEqual({ interval: '5m', maxEjectionPercent: 50 });
   });
 
+  test('a client may share its name with an inbound service in the same cluster', () => {
+    const texts = [{ file: 'b.yaml', text: `${CLOUD.replace('sleep: [cluster01]', 'web: [cluster02]')}
+inboundServices:
+  - metadata: { name: web }
+    spec: { application: web, protocol: HTTP, port: 80 }
+  - metadata: { name: httpbin }
+    spec: { application: httpbin, protocol: HTTP, port: 8000 }
+clients:
+  - { inboundService: httpbin, metadata: { name: web, application: web } }
+` }];
+    const files = buildBundle(loadBundleTexts(texts)).synth().find((c) => c.cluster === 'cluster02')!.files;
+    expect(files.get('authorizationpolicy.default.httpbin.yaml').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/default/sa/web'] } }] }]);
+  });
+
   test('a directory is merged in file-name order', () => {
     const dir = tmp('dir');
     const out = tmp('out');
@@ -150,7 +164,7 @@ describe('bad bundles', () => {
       const r = cli('synth', dir, '--out', out);
       expect(r.status).toBe(1);
       expect(r.out).toEqual([]);
-      const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f));
+      const rel = (f: string) => path.join(dir, f);
       expect(r.err).toEqual([
         `${dir}: 2 problems, nothing written:`,
         `  ${rel('a.yaml')}#2 $.inboundServices[0].spec.loadbalancer: is not a known field (did you mean "loadBalancing"?); expected one of: ${Object.keys(schema.definitions.inboundService.properties.spec.properties).join(', ')}`,
@@ -220,6 +234,25 @@ securityIntents:
     ['EMCO plain-text external access', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP, externalSupport: true, externalName: s.example.com, management: { tlsType: NONE } }\n` }, /\.spec\.management\.tlsType: "NONE" is not supported for external access/],
     ['EMCO cidrs without external support', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP }\n  clientsIntents:\n    - inboundIntent: s\n      metadata: { name: c }\n      spec: { app: sleep, serviceName: sleep, cidrs: [10.0.0.0/8] }\n` }, /\$\.emco\.clientsIntents\[0\]\.spec\.cidrs: \["10\.0\.0\.0\/8"\] only applies to external access/],
     ['EMCO access point for an unknown clients intent', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP }\n  accessPoints:\n    - { inboundIntent: s, clientsIntent: c, metadata: { name: a }, spec: { action: ALLOW, url: [/x] } }\n` }, /\$\.emco\.accessPoints\[0\]\.clientsIntent: "c" is not a clients intent of the bundle/],
+    ['security intents with one name on one service', { 'b.yaml': `${service('headless: false')}
+securityIntents:
+  - { inboundService: httpbin, metadata: { name: p }, spec: { serviceAccountAccess: { "cluster.local/ns/default/sa/a": [ { GET: /a } ] } } }
+  - { inboundService: httpbin, metadata: { name: p }, spec: { serviceAccountAccess: { "cluster.local/ns/default/sa/b": [ { GET: /b } ] } } }
+` }, /^b\.yaml#1 \$\.securityIntents\[1\]\.metadata\.name: "p" is already the name of b\.yaml#1 \$\.securityIntents\[0\] for the same inbound service/],
+    ['security intent whose principal is not its client', { 'b.yaml': `${service('headless: false')}
+clients:
+  - { inboundService: httpbin, metadata: { name: sleep } }
+securityIntents:
+  - { inboundService: httpbin, client: sleep, metadata: { name: p }, spec: { serviceAccountAccess: { "cluster.local/ns/default/sa/other": [ { GET: /a } ] } } }
+` }, /\$\.securityIntents\[0\]\.spec\.serviceAccountAccess: names \["cluster\.local\/ns\/default\/sa\/other"\], but client "sleep" is "cluster\.local\/ns\/default\/sa\/sleep"/],
+    ['load balancing that chooses nothing', { 'b.yaml': service('loadBalancing: { useSourceIp: false }') }, /\.spec\.loadBalancing: \{"useSourceIp":false\} chooses nothing/],
+    ['empty header name', { 'b.yaml': service('loadBalancing: { httpHeaderName: "" }') }, /\.spec\.loadBalancing\.httpHeaderName: "" is not a header or parameter name/],
+    ['certificate Secret on a mesh-only service', { 'b.yaml': service('Servicecertificate: cert') }, /\.spec\.Servicecertificate: is only used with mutualTLS SIMPLE or MUTUAL/],
+    ['userdata spelled two ways', { 'b.yaml': service('headless: false').replace('metadata: { name: httpbin }', 'metadata: { name: httpbin, userdata1: a, userData1: b }') }, /\.metadata\.userData1: is given together with userdata1/],
+    ['empty intent name', { 'b.yaml': service('headless: false').replace('metadata: { name: httpbin }', 'metadata: { name: "" }') }, /\$\.inboundServices\[0\]\.metadata\.name: "" must NOT have fewer than 1 characters/],
+    ['YAML alias bomb', { 'b.yaml': 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n' }, /^b\.yaml#1: Excessive alias count/],
+    ['EMCO cidr that is not an address', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP, externalSupport: true, externalName: s.example.com }\n  clientsIntents:\n    - inboundIntent: s\n      metadata: { name: c }\n      spec: { app: sleep, serviceName: sleep, cidrs: [nope] }\n` }, /\$\.emco\.clientsIntents\[0\]\.spec\.cidrs\[0\]: "nope" is not an IP address or CIDR block/],
+    ['EMCO external name without external support', { 'b.yaml': `${CLOUD}\nemco:\n  inboundIntents:\n    - metadata: { name: s }\n      spec: { app: httpbin, serviceName: s, port: 80, protocol: HTTP, externalName: s.example.com }\n` }, /\.spec\.externalName: is only used with externalSupport: true/],
     ['EMCO access point action other than ALLOW', { 'b.yaml': `${CLOUD}\nemco:\n  accessPoints:\n    - { inboundIntent: s, clientsIntent: c, metadata: { name: a }, spec: { action: DENY } }\n` }, /\$\.emco\.accessPoints\[0\]\.spec\.action: "DENY" is not one of "ALLOW"/],
   ];
 
@@ -227,6 +260,20 @@ securityIntents:
     const found = problems(files);
     expect(found.some((p) => expected.test(p))).toBe(true);
     for (const p of found) expect(p).toMatch(/^[ab]\.yaml(#\d+)?[ :]/);
+  });
+
+  test('an unusable output directory is reported, and no manifest is written', () => {
+    const out = tmp('out');
+    try {
+      fs.writeFileSync(path.join(out, 'cluster02'), 'a file where a directory must go');
+      const r = cli('synth', intentBundles()['seed-sleep-httpbin'], '--out', out);
+      expect(r.status).toBe(1);
+      expect(r.err).toEqual([expect.stringMatching(/: cannot write the output \(EEXIST/)]);
+      expect(Object.keys(readTree(out))).toEqual(['cluster02']);
+      expect(cli('synth', intentBundles()['seed-sleep-httpbin'], '--out', '').status).toBe(2);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   test('a bundle path that does not exist', () => {

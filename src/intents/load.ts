@@ -151,5 +151,5 @@ export function loadBundle(target: string): LoadedBundle {
   } catch (e) {
     throw new BundleError([`${target}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
-  return loadBundleTexts(files.map((file) => ({ file: path.relative(process.cwd(), file) || file, text: fs.readFileSync(file, 'utf8') })));
+  return loadBundleTexts(files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') })));
 }
