@@ -152,8 +152,9 @@ export class Mesh extends Construct {
    * It runs once per synth, from the mesh's validation: every cdk8s synth path (App.synth,
    * Chart.toJson, Testing.synth) validates the app before it enumerates the objects of a
    * chart. Planning after every single intent instead made large meshes quadratic.
+   * @internal
    */
-  public materialize(): void {
+  public _materialize(): void {
     if (!this.dirty || !this.problems.isEmpty) return;
     this.dirty = false;
     const plan = planMesh(this.model());
@@ -185,7 +186,7 @@ export class Mesh extends Construct {
   private validateMesh(): string[] {
     if (!this.problems.isEmpty) return this.problems.list();
     if (!this.participantsValid()) return []; // their own validations report why
-    this.materialize();
+    this._materialize();
     if (this.planConflicts.length > 0) return this.planConflicts;
     const vips = checkVips(this);
     if (vips.length > 0) return vips;
@@ -215,7 +216,7 @@ export class MeshCluster extends Chart {
    * validate the whole app, and the mesh's validation renders the clusters itself).
    */
   public renderObjects(): any[] {
-    this.mesh.materialize();
+    this.mesh._materialize();
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this).map((o) => o.toJson());
   }
 
