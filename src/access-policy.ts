@@ -22,15 +22,20 @@ export interface AccessRule {
 
 export interface ServiceAccessPolicyProps {
   /**
-   * Object name suffix and documentation.
+   * Intent name (seed `metadata.name`). The rules become part of the service's one
+   * AuthorizationPolicy, so the name appears in messages, not in object names.
    * @default - the construct id
    */
   readonly name?: string;
-  /** The client the rules apply to; it is connected to the service. Give `client` or `principal`. */
+  /**
+   * The client the rules apply to; it is connected to the service. Give `client` or `principal`.
+   * @default - none: `principal` is required instead
+   */
   readonly client?: ServiceClient;
   /**
    * A principal (`<trustDomain>/ns/<namespace>/sa/<serviceAccount>`) for a caller not modelled
    * as a ServiceClient (seed `serviceAccountAccess` keys).
+   * @default - none: `client` is required instead
    */
   readonly principal?: string;
   /** What the caller may do: each rule admits its methods on its paths. */
@@ -86,6 +91,18 @@ export class ServiceAccessPolicy extends Construct {
   }
 }
 
+/**
+ * Istio path matching: exact (`/status`), prefix (`/api/*`) or suffix (`*.json`); one `*`
+ * at most, at one end.
+ */
+function isAccessPath(path: unknown): boolean {
+  if (typeof path !== 'string' || /\s/.test(path) || path.length < 2 && path !== '/') return false;
+  const stars = path.split('*').length - 1;
+  if (stars === 0) return path.startsWith('/');
+  if (stars > 1) return false;
+  return path.startsWith('*') || (path.startsWith('/') && path.endsWith('*'));
+}
+
 function normalizeRules(p: Problems, rules: unknown, service: InboundService): AccessRuleModel[] {
   if (!Array.isArray(rules) || rules.length === 0) {
     p.add('rules', rules, 'is not a non-empty list of rules (an empty list would admit nothing; remove the policy instead)');
@@ -118,7 +135,7 @@ function normalizeRules(p: Problems, rules: unknown, service: InboundService): A
       else {
         paths = [];
         for (const path of r.paths) {
-          if (typeof path !== 'string' || !(path.startsWith('/') || (path.startsWith('*') && path.length > 1)) || /\s/.test(path) || path.indexOf('*', 1) >= 0 && path.indexOf('*', 1) !== path.length - 1) {
+          if (!isAccessPath(path)) {
             p.add(`${at}.paths`, path, 'is not a path ("/exact", "/prefix/*" or "*suffix"; starts with "/", "*" only at one end)');
           } else if (!paths.includes(path)) paths.push(path);
         }

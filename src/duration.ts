@@ -7,22 +7,32 @@ import { Problems } from './problems';
  */
 export type DurationInput = Duration | string;
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-const PART = /([0-9]+(?:\.[0-9]+)?)(h|ms|m|s|us|µs|ns)/y;
+/** Nanoseconds per unit (exact integers: no floating-point rounding of "1.001s"). */
+const UNIT_NS: Record<string, bigint> = { h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, µs: 1_000n, ns: 1n };
+const PART = /([0-9]+)(?:\.([0-9]+))?(h|ms|m|s|us|µs|ns)/y;
 
-/** Milliseconds of a Go-style duration string, or undefined when it is not one. */
-export function parseDurationString(text: string): number | undefined {
+/** Nanoseconds of a Go-style duration string, or undefined when it is not one. */
+function parseNanos(text: string): bigint | undefined {
   const s = text.trim();
-  if (s === '' ) return undefined;
-  let ms = 0;
+  if (s === '') return undefined;
+  let ns = 0n;
   PART.lastIndex = 0;
   while (PART.lastIndex < s.length) {
     const at = PART.lastIndex;
     const m = PART.exec(s);
     if (!m || m.index !== at) return undefined;
-    ms += Number(m[1]) * UNIT_MS[m[2]];
+    const unit = UNIT_NS[m[3]];
+    const fraction = m[2] ?? '';
+    // value = int + fraction / 10^digits, times the unit; exact, or truncated below 1 ns
+    ns += BigInt(m[1]) * unit + (BigInt(fraction || '0') * unit) / 10n ** BigInt(fraction.length);
   }
-  return ms;
+  return ns;
+}
+
+/** Milliseconds of a Go-style duration string (fractional when finer), or undefined. */
+export function parseDurationString(text: string): number | undefined {
+  const ns = parseNanos(text);
+  return ns === undefined ? undefined : Number(ns) / 1e6;
 }
 
 /** Renders milliseconds the way Istio's docs write durations: the largest exact unit. */

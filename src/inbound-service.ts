@@ -53,11 +53,15 @@ export interface InboundServiceProps {
   readonly userData?: Record<string, string>;
   /** Application the service belongs to (label `app.kubernetes.io/part-of`). @default - none */
   readonly application?: string;
-  /** Protocol of the single port (with `port`). */
+  /**
+   * Protocol of the single port (with `port`), or of the `ports` that do not name one.
+   * @default - none: required unless every port in `ports` names its protocol
+   */
   readonly protocol?: ProtocolInput;
   /**
    * The port exposed through the mesh (seed: "not the port it is actually running on").
    * Give `port` (with `protocol` and `targetPort`) or `ports`, not both.
+   * @default - none: required unless `ports` is given
    */
   readonly port?: number;
   /** The container port behind `port`. @default - the same as `port` */
@@ -121,9 +125,6 @@ export interface InboundServiceProps {
   readonly additionalClusters?: MeshCluster[];
 }
 
-/** Options of `allowFrom`. */
-export interface AllowFromOptions {}
-
 /**
  * A service others may call: where it runs, what it speaks, how it is balanced and protected,
  * and who may call it. Declared in the cluster chart where it runs.
@@ -131,13 +132,15 @@ export interface AllowFromOptions {}
 export class InboundService extends Construct {
   /**
    * An inbound service from a cdk8s-plus Service: its name, namespace, ports and selector.
-   * `protocol` applies to ports whose name does not start with a known protocol.
+   * A port's protocol comes from its name (`http`, `grpc-api`: Istio reads it there); an
+   * unnamed port takes `protocol`. A named port that does not start with its protocol is an
+   * error (IST0118), because Istio would not see the protocol either.
    */
   public static fromKplusService(scope: MeshCluster, id: string, service: kplus.Service, props: Omit<InboundServiceProps, 'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
     const manifest = ApiObject.of(service).toJson();
     const ports: ServicePortProps[] = (manifest.spec?.ports ?? []).map((p: any) => {
       const named = PROTOCOLS.find((proto) => typeof p.name === 'string' && (p.name.toUpperCase() === proto || p.name.toUpperCase().startsWith(`${proto}-`)));
-      return { port: p.port, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined, protocol: named ?? props.protocol ?? 'TCP', name: p.name };
+      return { port: p.port, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined, protocol: named ?? props.protocol, name: p.name };
     });
     return new InboundService(scope, id, {
       namespace: manifest.metadata?.namespace,
@@ -308,7 +311,7 @@ export class InboundService extends Construct {
    * AuthorizationPolicy and its clusters get what they need to reach the service. Adding the
    * same client again changes nothing.
    */
-  public allowFrom(client: ServiceClient, _options: AllowFromOptions = {}): void {
+  public allowFrom(client: ServiceClient): void {
     if (!isServiceClient(client)) {
       this.problems.add('allowFrom', client, 'is not a ServiceClient');
       return;

@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import { App, AppProps, Yaml } from 'cdk8s';
 import { MeshCluster } from './mesh';
 
-/** The file an object is written to: `<kind>.<namespace>.<name>.yaml` (lowercase kind). */
+/**
+ * The file an object is written to: `<kind>.<namespace>.<name>.yaml` (lowercase kind), and
+ * `<kind>._.<name>.yaml` without a namespace (`_` is in no namespace name, so no collision).
+ */
 export function manifestFileName(obj: { kind: string; metadata: { name: string; namespace?: string } }): string {
-  return `${obj.kind.toLowerCase()}.${obj.metadata.namespace ?? '_cluster'}.${obj.metadata.name}.yaml`;
+  return `${obj.kind.toLowerCase()}.${obj.metadata.namespace ?? '_'}.${obj.metadata.name}.yaml`;
 }
 
 export interface ClusterManifests {
@@ -39,7 +42,7 @@ export function synthClusters(app: App): ClusterManifests[] {
     if (seen.has(chart.clusterName)) collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
     seen.set(chart.clusterName, chart.node.path);
     const files = new Map<string, any>();
-    for (const obj of chart.renderObjects()) {
+    for (const obj of chart._renderObjects()) {
       const file = manifestFileName(obj);
       const prev = files.get(file);
       if (prev) {

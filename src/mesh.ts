@@ -214,8 +214,9 @@ export class MeshCluster extends Chart {
   /**
    * The cluster's objects rendered to JSON, without running validations (Chart.toJson would
    * validate the whole app, and the mesh's validation renders the clusters itself).
+   * @internal
    */
-  public renderObjects(): any[] {
+  public _renderObjects(): any[] {
     this.mesh._materialize();
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this).map((o) => o.toJson());
   }

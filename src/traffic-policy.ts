@@ -42,10 +42,6 @@ export class LoadBalancer {
 
   private constructor(private readonly spec: LbSpec) {}
 
-  /** Whether this is a consistent-hash (session affinity) balancer, which needs HTTP for all but source IP. */
-  public get needsHttp(): boolean {
-    return this.spec.kind === 'cookie' || this.spec.kind === 'header' || this.spec.kind === 'query';
-  }
 
   /** @internal */
   public _bind(p: Problems, field: string): TrafficPolicyModel['loadBalancer'] {

@@ -235,6 +235,7 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['methods on a TCP service', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ methods: ['GET'] }] }), tcp), /^  \[mesh\/cluster02\/httpbin\/p\] rules\[0\]: names methods or paths, which never match on 9000\/TCP \(only HTTP, HTTP2 and GRPC carry them\)/m],
   ['unknown HTTP method', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ methods: any(['FETCH']) }] })), /rules\[0\]\.methods: "FETCH" is not an HTTP method \(GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, CONNECT, TRACE\)/],
   ['path not starting with /', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ paths: ['status'] }] })), /rules\[0\]\.paths: "status" is not a path/],
+  ['wildcards at both ends of a path', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ paths: ['*abc*'] }] })), /rules\[0\]\.paths: "\*abc\*" is not a path/],
   ['wildcard in the middle of a path', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ paths: ['/a/*/b'] }] })), /rules\[0\]\.paths: "\/a\/\*\/b" is not a path/],
   ['empty rule list', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [] })), /rules: \[\] is not a non-empty list of rules/],
   ['empty method list', () => withClient((s, c) => new ServiceAccessPolicy(s, 'p', { client: c, rules: [{ methods: [] }] })), /rules\[0\]\.methods: \[\] is not a non-empty list of HTTP methods/],
@@ -312,6 +313,13 @@ describe('reporting', () => {
 });
 
 describe('tolerated input', () => {
+  test.each(['1.001s', '1.015s', '0.5s', '1h30m', '250ms'])('exact decimal durations: %s', (timeout) => {
+    const { app, mesh: m } = newMesh();
+    new InboundService(m.cluster('cluster02'), 'a', { protocol: 'HTTP', port: 80, timeout });
+    const expected: Record<string, string> = { '1.001s': '1001ms', '1.015s': '1015ms', '0.5s': '500ms', '1h30m': '90m', '250ms': '250ms' };
+    expect(find(synth(app).cluster02, 'VirtualService', 'a').spec.http[0].timeout).toBe(expected[timeout]);
+  });
+
   test.each(['http', 'Http', 'HTTP'])('protocol %s in any case', (protocol) => {
     const { app, mesh: m } = newMesh();
     new InboundService(m.cluster('cluster02'), 'a', { protocol, port: 80 });

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  ClientCertificateAuthority, ExternalAccess, InboundService, LoadBalancer, Mesh, ServiceAccessPolicy, ServiceClient, TlsCredential,
+  ClientCertificateAuthority, ExternalAccess, InboundService, LoadBalancer, Mesh, ServiceAccessPolicy, ServiceClient, synthClusters, TlsCredential,
 } from '../src';
-import { find, kinds, newMesh, synth } from './support/synth';
+import { find, kinds, newMesh, synth, synthError } from './support/synth';
 
 const FQDN = 'httpbin.default.svc.cluster.local';
 
@@ -228,6 +228,22 @@ describe('federated cross-cluster access', () => {
     for (let i = 0; i < small.n; i++) expect(small.vip('cluster03', `svc${i}`)).toBe(vips[i]);
   });
 
+  test('a hash collision moves only the later host (in name order) to the next free address', () => {
+    // A /29 has 6 addresses: with 4 hosts, some hash to the same slot.
+    const { app, mesh } = newMesh({ vipRange: '240.240.0.0/29' });
+    const c = new ServiceClient(mesh.cluster('cluster01'), 'c');
+    for (const n of ['a', 'b', 'c', 'd']) c.connectTo(new InboundService(mesh.cluster('cluster02'), n, { protocol: 'TCP', port: 9000 }));
+    const out = synth(app);
+    const vips = ['a', 'b', 'c', 'd'].map((n) => find(out.cluster01, 'ServiceEntry', n).spec.addresses[0]);
+    expect(new Set(vips).size).toBe(4);
+    for (const v of vips) expect(v).toMatch(/^240\.240\.0\.[1-6]$/);
+    // Deterministic: the same mesh gives the same addresses.
+    const again = newMesh({ vipRange: '240.240.0.0/29' });
+    const c2 = new ServiceClient(again.mesh.cluster('cluster01'), 'c');
+    for (const n of ['a', 'b', 'c', 'd']) c2.connectTo(new InboundService(again.mesh.cluster('cluster02'), n, { protocol: 'TCP', port: 9000 }));
+    expect(['a', 'b', 'c', 'd'].map((n) => find(synth(again.app).cluster01, 'ServiceEntry', n).spec.addresses[0])).toEqual(vips);
+  });
+
   test('a pinned VIP is used as given', () => {
     const { app, httpbin, sleep } = httpbinAndSleep({ vip: '240.240.0.7' });
     httpbin.allowFrom(sleep);
@@ -266,6 +282,15 @@ describe('multi-primary discovery', () => {
     expect(kinds(out.cluster01)).toEqual(['DestinationRule/default/httpbin', 'VirtualService/default/httpbin']);
     expect(kinds(out.cluster03)).toEqual(['DestinationRule/default/httpbin', 'VirtualService/default/httpbin']);
     expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].hosts).toEqual([FQDN]);
+  });
+
+  test('a service without a sidecar on the same network: plain-text routing, no gateway', () => {
+    const { app, mesh } = newMesh({ discovery: 'multi-primary', clusters: [{ name: 'cluster01', network: 'n' }, { name: 'cluster02', network: 'n' }] });
+    const legacy = new InboundService(mesh.cluster('cluster02'), 'legacy', { protocol: 'TCP', port: 3306, sidecar: false });
+    legacy.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'app'));
+    const out = synth(app);
+    expect(find(out.cluster01, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
+    expect(kinds(out.cluster02)).toEqual(['DestinationRule/default/legacy']);
   });
 
   test('clusters on one network need no gateway', () => {
@@ -399,6 +424,23 @@ describe('external clients', () => {
   });
 });
 
+describe('external access details', () => {
+  test('timeouts and retries apply on the ingress route too; each server cluster gets its own ingress', () => {
+    const { app, mesh } = newMesh();
+    new InboundService(mesh.cluster('cluster02'), 'shop', {
+      protocol: 'HTTP', port: 80, timeout: '2s', retries: { attempts: 1 }, additionalClusters: [mesh.cluster('cluster01')],
+      externalAccess: ExternalAccess.simple({ host: 'shop.example.com', credential: TlsCredential.fromSecret('shop-cert') }),
+    });
+    const out = synth(app);
+    for (const cluster of ['cluster01', 'cluster02']) {
+      expect(find(out[cluster], 'Gateway', 'shop-ingress')).toBeDefined();
+      expect(find(out[cluster], 'VirtualService', 'shop-ingress').spec.http).toEqual([{
+        name: 'port-80', route: [{ destination: { host: 'shop.default.svc.cluster.local', port: { number: 80 } } }], timeout: '2s', retries: { attempts: 1 },
+      }]);
+    }
+  });
+});
+
 describe('metadata', () => {
   test('objects are named after the intent name, not the construct id, and carry its annotations and labels', () => {
     const { app, mesh } = newMesh();
@@ -436,6 +478,33 @@ describe('cdk8s-plus interop', () => {
     expect(ap.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/audit/sa/auditor', 'cluster.local/ns/shop/sa/default', 'cluster.local/ns/shop/sa/shopper']);
     // The kplus objects themselves are synthesized into the same cluster directories.
     expect(find(out.cluster02, 'Service', 'web', 'shop')).toBeDefined();
+  });
+});
+
+describe('synth-time manifest checks', () => {
+  const bad = (m: Mesh) => new ApiObject(m.cluster('cluster01'), 'mine', {
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'mine', namespace: 'default' },
+    spec: { host: 'x.default.svc.cluster.local', trafficPolicy: { loadbalancer: { simple: 'RANDOM' } } },
+  });
+
+  test('every object in a cluster chart is checked against the CRD schema at synth', () => {
+    const { app, mesh } = newMesh();
+    bad(mesh);
+    expect(synthError(app)).toBe('Validation failed with the following errors:\n  [mesh] cluster cluster01: DestinationRule/default/mine /spec/trafficPolicy: has unknown field "loadbalancer"');
+  });
+
+  test('checkManifests: false leaves the objects to you', () => {
+    const { app, mesh } = newMesh({ checkManifests: false });
+    bad(mesh);
+    const cluster01 = synthClusters(app).find((c) => c.cluster === 'cluster01')!;
+    expect(kinds([...cluster01.files.values()])).toEqual(['DestinationRule/default/mine']);
+  });
+
+  test('objects without a namespace (cdk8s-plus defaults, cluster-scoped kinds) are written as <kind>._.<name>.yaml', () => {
+    const { app, mesh } = newMesh();
+    new kplus.Deployment(mesh.cluster('cluster01'), 'web', { containers: [{ image: 'nginx' }] });
+    new ApiObject(mesh.cluster('cluster01'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    expect([...synthClusters(app).find((c) => c.cluster === 'cluster01')!.files.keys()]).toEqual(['deployment._.mesh-cluster01-web.yaml', 'namespace._.shop.yaml']);
   });
 });
 

@@ -12,7 +12,7 @@ export function checkManifests(mesh: Mesh): string[] {
   const errors: string[] = [];
   const services = mesh._serviceModels();
   for (const cluster of mesh.clusters) {
-    const objects = cluster.renderObjects();
+    const objects = cluster._renderObjects();
     for (const v of validateManifests(objects)) errors.push(`cluster ${cluster.clusterName}: ${formatViolation(v)}`);
     // Multi-primary control planes share discovery: every cluster sees every service.
     const visible = mesh.discovery === 'multi-primary' ? services : services.filter((s) => s.clusters.includes(cluster.clusterName));

@@ -30,7 +30,9 @@ test(`random invalid mutations of valid meshes fail with a clear error and write
       const [head, ...lines] = message.split('\n');
       expect(head).toBe('Validation failed with the following errors:');
       for (const line of lines) expect(line).toMatch(/^ {2}\[mesh(\/[a-z0-9-]+)*\] [A-Za-z0-9.[\]]+: \S/);
-      expect(message).toContain(mutation.field);
+      // The error names the mutated field itself ("port", not just "targetPort" or "ports").
+      const escaped = mutation.field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(message).toMatch(new RegExp(`[\\] .]${escaped}(\\[\\d+\\])?: `));
       expect(fs.readdirSync(dir)).toEqual([]);
     }), { numRuns: RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined });
   } finally {
