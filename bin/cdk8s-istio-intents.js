@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's CommonJS loader (no build step).
+// The compiled CLI in an installed package; in a checkout (no lib/), the TypeScript source
+// through tsx's CommonJS loader.
 'use strict';
-require('tsx/cjs');
-process.exitCode = require('../src/cli.ts').main(process.argv);
+const fs = require('node:fs');
+const path = require('node:path');
+const compiled = path.join(__dirname, '..', 'lib', 'src', 'cli.js');
+let cli;
+if (fs.existsSync(compiled)) {
+  cli = require(compiled);
+} else {
+  require('tsx/cjs');
+  cli = require('../src/cli.ts');
+}
+process.exitCode = cli.main(process.argv);

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type * as kplus from 'cdk8s-plus-33';
+import type { IConstruct } from 'constructs';
 import { DurationInput, normalizeDuration } from './duration';
 import { ExternalAccess } from './external-access';
 import { checkSelector, Mesh, MeshCluster, placementOf } from './mesh';
@@ -136,7 +136,7 @@ export class InboundService extends Construct {
    * unnamed port takes `protocol`. A named port that does not start with its protocol is an
    * error (IST0118), because Istio would not see the protocol either.
    */
-  public static fromKplusService(scope: MeshCluster, id: string, service: kplus.Service, props: Omit<InboundServiceProps, 'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
+  public static fromKplusService(scope: MeshCluster, id: string, service: IKplusService, props: Omit<InboundServiceProps, 'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
     const manifest = ApiObject.of(service).toJson();
     const ports: ServicePortProps[] = (manifest.spec?.ports ?? []).map((p: any) => {
       const named = PROTOCOLS.find((proto) => typeof p.name === 'string' && (p.name.toUpperCase() === proto || p.name.toUpperCase().startsWith(`${proto}-`)));
@@ -360,6 +360,14 @@ export class InboundService extends Construct {
       accessPolicies: this.accessPolicies.filter((a) => a.valid()).map((a) => a.model),
     };
   }
+}
+
+/**
+ * What `fromKplusService` reads from a cdk8s-plus `Service` (structural, so cdk8s-plus stays
+ * optional): its name, and its manifest (namespace, ports, selector) through `ApiObject.of`.
+ */
+export interface IKplusService extends IConstruct {
+  readonly name: string;
 }
 
 /** Every prop an InboundService takes (anything else is a misspelling). */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type * as kplus from 'cdk8s-plus-33';
+import type { IConstruct } from 'constructs';
 import { Mesh, MeshCluster, placementOf } from './mesh';
 import type { ClientModel } from './model';
 import { isDnsLabel, isDnsSubdomain, principalOf } from './names';
@@ -39,6 +39,19 @@ export interface ServiceClientProps {
 }
 
 /**
+ * What `ServiceClient.fromKplus` reads from a cdk8s-plus workload (Deployment, StatefulSet,
+ * Pod, ...) or ServiceAccount. Structural, so cdk8s-plus stays optional.
+ */
+export interface IKplusIdentitySource extends IConstruct {
+  readonly name: string;
+  readonly metadata: { readonly namespace?: string };
+  /** `serviceaccounts` for a ServiceAccount. */
+  readonly resourceType?: string;
+  /** A workload's service account (none: the namespace's `default`). */
+  readonly serviceAccount?: { readonly name: string };
+}
+
+/**
  * A workload that calls inbound services, identified by its service account. Declared in the
  * cluster chart where it runs; it may call services in any cluster of the mesh.
  */
@@ -48,9 +61,9 @@ export class ServiceClient extends Construct {
    * namespace and service account become the client's identity. A workload without a
    * service account runs as `default`.
    */
-  public static fromKplus(scope: MeshCluster, id: string, source: kplus.AbstractPod | kplus.ServiceAccount | kplus.Workload, props: Omit<ServiceClientProps, 'serviceAccount'> = {}): ServiceClient {
-    const isServiceAccount = (source as { resourceType?: string }).resourceType === 'serviceaccounts';
-    const serviceAccount = isServiceAccount ? source.name : (source as kplus.AbstractPod).serviceAccount?.name ?? 'default';
+  public static fromKplus(scope: MeshCluster, id: string, source: IKplusIdentitySource, props: Omit<ServiceClientProps, 'serviceAccount'> = {}): ServiceClient {
+    const isServiceAccount = source.resourceType === 'serviceaccounts';
+    const serviceAccount = isServiceAccount ? source.name : source.serviceAccount?.name ?? 'default';
     return new ServiceClient(scope, id, {
       namespace: source.metadata.namespace,
       serviceName: source.name,
