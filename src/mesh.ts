@@ -243,7 +243,9 @@ function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopolo
   const network = c.network ?? name;
   if (typeof network !== 'string' || !isLabelValue(network) || network === '') p.add(`${at}.network`, network, 'is not a network name (a label value)');
   let ew = c.eastWestGateway ?? {};
-  if (!checkKnownKeys(p, `${at}.eastWestGateway`, ew, ['address', 'port', 'meshTlsPort', 'selector'])) ew = {};
+  if (!checkKnownKeys(p, `${at}.eastWestGateway`, ew, ['address', 'port', 'meshTlsPort', 'selector', 'namespace'])) ew = {};
+  const eastWestNamespace = ew.namespace ?? rootNamespace;
+  if (!isDnsLabel(eastWestNamespace)) p.add(`${at}.eastWestGateway.namespace`, eastWestNamespace, 'is not a namespace name (DNS-1123 label)');
   if (ew.address !== undefined && !isIP(ew.address) && !isHostname(ew.address)) {
     p.add(`${at}.eastWestGateway.address`, ew.address, 'is neither an IP address nor a fully qualified DNS name');
   }
@@ -267,7 +269,7 @@ function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopolo
     name: String(name),
     network: String(network),
     rootNamespace,
-    eastWest: { address: ew.address, port, meshTlsPort, selector: { ...selector } },
+    eastWest: { address: ew.address, port, meshTlsPort, selector: { ...selector }, namespace: eastWestNamespace },
     ingress: { selector: { ...ingressSelector }, namespace: ingressNamespace, serviceAccount, address: ing.address },
   };
 }

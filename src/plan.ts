@@ -81,12 +81,13 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     for (const server of s.clusters) {
       const t = topo.get(server)!;
       // Visible to the namespaces that call the service here, not to the east-west gateway,
-      // which would otherwise apply the pool limits to all remote callers together.
+      // which would otherwise apply the pool limits to all remote callers together. (The
+      // ingress gateway gets its own copy, bound to its pods: it often shares the east-west
+      // gateway's namespace.)
       const exportTo = unique([
         '.',
         ...sites.filter((site) => site.cluster === server).map((site) => site.namespace),
         ...s.allowedNamespaces,
-        ...(s.external ? [t.ingress.namespace] : []),
       ].map((n) => (n === s.namespace ? '.' : n)));
       add(server, 'DestinationRule', meta(s.name, s.namespace), () => destinationRuleSpec({ host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: s.trafficPolicy, exportTo }));
       if (httpRoutes.length > 0) {
@@ -149,21 +150,29 @@ export function planMesh(model: MeshModel): PlannedObject[] {
       // The east-west gateway routes an instance's SNI only if it knows the instance host;
       // only the gateway sees these entries (local callers keep using the pod DNS names).
       if (model.discovery === 'federated' && s.sidecar) {
+        // The endpoint is a sidecar pod: without the tlsMode label the gateway would drop it
+        // from the passthrough cluster (it keeps only endpoints it can reach with mTLS).
         instanceHosts(s).forEach((host, i) => add(server, 'ServiceEntry', meta(`${s.name}-${i}`, s.namespace), () => serviceEntrySpec({
           host, address: vips().get(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
-          endpoints: [{ address: host, ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])) }],
-          exportTo: [s.namespace === t.rootNamespace ? '.' : t.rootNamespace],
+          endpoints: [{
+            address: host,
+            ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])),
+            labels: { 'security.istio.io/tlsMode': 'istio' },
+            serviceAccount: s.serviceAccount,
+          }],
+          exportTo: [s.namespace === t.eastWest.namespace ? '.' : t.eastWest.namespace],
         })));
       }
       if (!s.sidecar) {
         add(server, 'VirtualService', meta(`${s.name}-eastwest`, s.namespace), () => virtualServiceSpec({
           hosts: [s.fqdn],
-          gateways: [`${t.rootNamespace}/${eastWestGatewayName(model)}`],
+          gateways: [`${t.eastWest.namespace}/${eastWestGatewayName(model)}`],
+          exportTo: [s.namespace === t.eastWest.namespace ? '.' : t.eastWest.namespace],
           tcp: s.ports.map((p) => ({ matchPort: t.eastWest.meshTlsPort, destinationHost: s.fqdn, destinationPort: p.number })),
         }));
         // The gateway terminates mesh mTLS, so it knows the caller: only declared clients
         // get through (a workload without a sidecar cannot check identities itself).
-        add(server, 'AuthorizationPolicy', meta(`${s.name}-eastwest`, t.rootNamespace), () => authorizationPolicySpec({
+        add(server, 'AuthorizationPolicy', meta(`${s.name}-eastwest`, t.eastWest.namespace), () => authorizationPolicySpec({
           selector: t.eastWest.selector,
           action: 'DENY',
           rules: [{ notPrincipals: clientPrincipals(model, s), sni: [s.fqdn] }],
@@ -179,7 +188,7 @@ export function planMesh(model: MeshModel): PlannedObject[] {
       cluster,
       kind: 'Gateway',
       owner: 'mesh',
-      meta: { name: eastWestGatewayName(model), namespace: t.rootNamespace, labels: { ...MANAGED_BY } },
+      meta: { name: eastWestGatewayName(model), namespace: t.eastWest.namespace, labels: { ...MANAGED_BY } },
       build: () => {
         const servers: GatewayServerInput[] = [];
         if (e.passthrough.size > 0) servers.push({ kind: 'auto-passthrough', port: t.eastWest.port, hosts: [...e.passthrough].sort() });
@@ -251,10 +260,15 @@ function planExternalAccess(s: ServiceModel, t: ClusterTopology, meta: (name: st
     // `<namespace>/<host>`: only VirtualServices of the service's namespace can bind to it.
     servers: [{ kind: 'external', mode: x.mode, protocol: http ? 'HTTPS' : 'TLS', port: x.port, hosts: [`${s.namespace}/${x.host}`], credentialName: x.credentialName }],
   }));
+  // The gateway's own copy of the traffic policy, applied by its pods only.
+  add(t.name, 'DestinationRule', meta(gwName, t.ingress.namespace), () => destinationRuleSpec({
+    host: s.fqdn, tls: 'ISTIO_MUTUAL', trafficPolicy: s.trafficPolicy, exportTo: ['.'], workloadSelector: t.ingress.selector,
+  }));
   const route = { destinationHost: s.fqdn, destinationPort: port.number };
   add(t.name, 'VirtualService', meta(gwName, s.namespace), () => virtualServiceSpec({
     hosts: [x.host],
     gateways: [`${t.ingress.namespace}/${gwName}`],
+    exportTo: [s.namespace === t.ingress.namespace ? '.' : t.ingress.namespace],
     http: http ? [{ ...route, timeout: s.timeout, retries: s.retries }] : undefined,
     tcp: http ? undefined : [route],
   }));

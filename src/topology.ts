@@ -40,6 +40,11 @@ export interface EastWestGatewayProps {
    * @default { istio: 'eastwestgateway' }
    */
   readonly selector?: Record<string, string>;
+  /**
+   * Namespace the east-west gateway runs in (its Gateway, and what only it must see, go there).
+   * @default - the cluster's root namespace
+   */
+  readonly namespace?: string;
 }
 
 export interface IngressGatewayProps {
@@ -101,6 +106,7 @@ export interface ClusterTopology {
     readonly port: number;
     readonly meshTlsPort: number;
     readonly selector: Record<string, string>;
+    readonly namespace: string;
   };
   readonly ingress: {
     readonly selector: Record<string, string>;

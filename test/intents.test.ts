@@ -317,7 +317,8 @@ describe('headless (stateful) services', () => {
       expect(server.spec).toMatchObject({
         hosts: [host(i)], resolution: 'DNS', exportTo: ['istio-system'],
         ports: [{ number: 5432, name: 'tcp-5432', protocol: 'TCP', targetPort: 15432 }],
-        endpoints: [{ address: host(i), ports: { 'tcp-5432': 15432 } }],
+        // The gateway keeps only endpoints it can reach with mTLS: the label says the pod can.
+        endpoints: [{ address: host(i), ports: { 'tcp-5432': 15432 }, labels: { 'security.istio.io/tlsMode': 'istio' } }],
       });
       expect(server.spec.addresses).toEqual(client.spec.addresses);
     }
@@ -351,11 +352,29 @@ describe('services without a sidecar', () => {
       rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/default/sa/local', 'cluster.local/ns/default/sa/remote'] } }], when: [{ key: 'connection.sni', values: [host] }] }],
     });
     expect(find(out.cluster02, 'VirtualService', 'legacy-eastwest').spec).toEqual({
-      hosts: [host], gateways: ['istio-system/lc1-eastwest'],
+      hosts: [host], gateways: ['istio-system/lc1-eastwest'], exportTo: ['istio-system'],
       tcp: [{ match: [{ port: 15444 }], route: [{ destination: { host, port: { number: 3306 } } }] }],
     });
     expect(find(out.cluster01, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'ISTIO_MUTUAL', sni: host } });
     expect(find(out.cluster01, 'ServiceEntry', 'legacy').spec.endpoints[0].ports).toEqual({ 'tcp-3306': 15444 });
+  });
+});
+
+describe('east-west gateway in its own namespace', () => {
+  test('its Gateway, policies and the entries only it needs go to that namespace', () => {
+    const { app, mesh } = newMesh({ clusters: [{ name: 'cluster01' }, { name: 'cluster02', eastWestGateway: { address: '192.0.2.20', namespace: 'istio-gateways' } }] });
+    const db = new InboundService(mesh.cluster('cluster02'), 'db', { namespace: 'data', protocol: 'TCP', port: 5432, sidecar: false });
+    const kafka = new InboundService(mesh.cluster('cluster02'), 'kafka', { namespace: 'data', protocol: 'TCP', port: 9092, headless: true, instances: 1, serviceAccount: 'kafka' });
+    const c = new ServiceClient(mesh.cluster('cluster01'), 'app');
+    c.connectTo(db);
+    c.connectTo(kafka);
+    const out = synth(app).cluster02;
+    expect(find(out, 'Gateway', 'lc1-eastwest', 'istio-gateways')).toBeDefined();
+    expect(find(out, 'AuthorizationPolicy', 'db-eastwest', 'istio-gateways')).toBeDefined();
+    expect(find(out, 'VirtualService', 'db-eastwest', 'data').spec).toMatchObject({ gateways: ['istio-gateways/lc1-eastwest'], exportTo: ['istio-gateways'] });
+    const instance = find(out, 'ServiceEntry', 'kafka-0', 'data').spec;
+    expect(instance.exportTo).toEqual(['istio-gateways']);
+    expect(instance.endpoints[0]).toMatchObject({ labels: { 'security.istio.io/tlsMode': 'istio' }, serviceAccount: 'kafka' });
   });
 });
 
@@ -384,7 +403,7 @@ describe('external clients', () => {
       servers: [{ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['default/httpbin.example.com'], tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' } }],
     });
     expect(find(out.cluster02, 'VirtualService', 'httpbin-ingress', 'default').spec).toEqual({
-      hosts: ['httpbin.example.com'], gateways: ['istio-system/httpbin-ingress'],
+      hosts: ['httpbin.example.com'], gateways: ['istio-system/httpbin-ingress'], exportTo: ['istio-system'],
       http: [{ name: 'port-8000', route: [{ destination: { host: FQDN, port: { number: 8000 } } }] }],
     });
     // Admitted as the gateway's identity, and only for requests to the external host.
@@ -392,8 +411,12 @@ describe('external clients', () => {
       from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }],
       to: [{ operation: { hosts: ['httpbin.example.com', 'httpbin.example.com:*'] } }],
     }]);
-    // The ingress gateway (same namespace by default) gets the traffic policy too.
-    expect(find(out.cluster02, 'DestinationRule', 'httpbin').spec.exportTo).toEqual(['.', 'istio-system']);
+    // The ingress gateway gets its own copy of the traffic policy, bound to its pods: the
+    // east-west gateway shares its namespace by default and must not apply it.
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin').spec.exportTo).toEqual(['.']);
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin-ingress', 'istio-system').spec).toEqual({
+      host: FQDN, exportTo: ['.'], workloadSelector: { matchLabels: { istio: 'ingressgateway' } }, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    });
     expect(out.cluster02.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 

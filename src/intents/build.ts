@@ -114,7 +114,8 @@ export class BundleApp {
         network: c.network,
         rootNamespace: c.rootNamespace,
         eastWestGateway: c.eastWestGateway && {
-          address: c.eastWestGateway.address, port: asNumber(c.eastWestGateway.port), meshTlsPort: asNumber(c.eastWestGateway.meshTlsPort), selector: c.eastWestGateway.selector,
+          address: c.eastWestGateway.address, port: asNumber(c.eastWestGateway.port), meshTlsPort: asNumber(c.eastWestGateway.meshTlsPort),
+          selector: c.eastWestGateway.selector, namespace: c.eastWestGateway.namespace,
         },
         ingressGateway: c.ingressGateway && {
           address: c.ingressGateway.address, selector: c.ingressGateway.selector, namespace: c.ingressGateway.namespace, serviceAccount: c.ingressGateway.serviceAccount,

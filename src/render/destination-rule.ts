@@ -17,6 +17,8 @@ export interface DestinationRuleInput {
   readonly trafficPolicy?: TrafficPolicyModel;
   /** Namespaces that see the rule (`.` = its own). @default - all */
   readonly exportTo?: string[];
+  /** Only these workloads (of the rule's namespace) apply it. @default - every workload that sees it */
+  readonly workloadSelector?: Record<string, string>;
 }
 
 const LB: Record<string, LbSimple> = {
@@ -34,6 +36,7 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
   return {
     host: input.host,
     exportTo: input.exportTo,
+    workloadSelector: input.workloadSelector && { matchLabels: { ...input.workloadSelector } },
     trafficPolicy: {
       tls: { mode: input.tls === 'ISTIO_MUTUAL' ? TlsMode.ISTIO_UNDERSCORE_MUTUAL : TlsMode.DISABLE, sni: input.sni },
       loadBalancer: lb === undefined ? undefined

@@ -13,6 +13,8 @@ export interface ServiceEntryEndpointInput {
   /** Port name → port number on the endpoint. */
   readonly ports: Record<string, number>;
   readonly labels?: Record<string, string>;
+  /** Service account of the workload behind the endpoint (its expected identity). */
+  readonly serviceAccount?: string;
 }
 
 export interface ServiceEntryInput {
@@ -42,7 +44,7 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
       protocol: p.protocol,
       targetPort: input.withTargetPorts ? p.targetPort : undefined,
     })),
-    endpoints: input.endpoints.map((e) => ({ address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels } })),
+    endpoints: input.endpoints.map((e) => ({ address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount })),
     exportTo: input.exportTo,
     subjectAltNames: input.subjectAltNames,
   };
