@@ -1,9 +1,8 @@
-import { Construct } from 'constructs';
 import { InboundService } from './inbound-service';
+import { IntentConstruct, isServiceClient, IServiceClient } from './intent';
 import type { AccessRuleModel } from './model';
 import { isDnsSubdomain, parsePrincipal } from './names';
 import { checkKnownKeys, Problems } from './problems';
-import { ServiceClient } from './service-client';
 
 /** HTTP methods an access rule may name. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'CONNECT' | 'TRACE';
@@ -31,7 +30,7 @@ export interface ServiceAccessPolicyProps {
    * The client the rules apply to; it is connected to the service. Give `client` or `principal`.
    * @default - none: `principal` is required instead
    */
-  readonly client?: ServiceClient;
+  readonly client?: IServiceClient;
   /**
    * A principal (`<trustDomain>/ns/<namespace>/sa/<serviceAccount>`) for a caller not modelled
    * as a ServiceClient (seed `serviceAccountAccess` keys).
@@ -47,10 +46,9 @@ export interface ServiceAccessPolicyProps {
  * Declared inside the InboundService it protects; the rules go into that service's
  * AuthorizationPolicy. A caller with an access policy is admitted only for these operations.
  */
-export class ServiceAccessPolicy extends Construct {
+export class ServiceAccessPolicy extends IntentConstruct {
   public readonly service: InboundService;
   public readonly principal: string;
-  private readonly problems = new Problems();
 
   constructor(scope: InboundService, id: string, props: ServiceAccessPolicyProps) {
     super(scope, id);
@@ -60,35 +58,31 @@ export class ServiceAccessPolicy extends Construct {
     const name = props.name ?? id;
     if (!isDnsSubdomain(name)) p.add('name', name, 'is not a DNS-1123 subdomain');
     if (!(scope instanceof InboundService)) throw new Error(`[${this.node.path}] scope: a ServiceAccessPolicy must be declared inside the InboundService it protects`);
-
-    if (props.client !== undefined && props.principal !== undefined) p.addMessage('client', 'is given together with principal (give one)');
-    let principal = '';
-    if (props.client !== undefined) {
-      if (!(props.client instanceof ServiceClient)) p.add('client', props.client, 'is not a ServiceClient');
-      else principal = props.client.principal;
-    } else if (props.principal !== undefined) {
-      const parsed = parsePrincipal(props.principal);
-      if (!parsed) p.add('principal', props.principal, 'is not a principal ("<trustDomain>/ns/<namespace>/sa/<serviceAccount>")');
-      else if (parsed.trustDomain !== scope.mesh.trustDomain) p.add('principal', props.principal, `is in trust domain "${parsed.trustDomain}", not the mesh's "${scope.mesh.trustDomain}"`);
-      principal = props.principal;
-    } else {
-      p.addMessage('client', 'is required (or principal): whom the rules apply to');
-    }
-    this.principal = principal;
-
+    this.principal = resolvePrincipal(p, props, scope.mesh.trustDomain);
     if (!scope.sidecar) p.addMessage('rules', `need the Istio sidecar on ${scope.node.path} (it has sidecar: false), which enforces them with mesh mTLS identities`);
     const rules = normalizeRules(p, props.rules, scope);
-
-    const valid = () => this.problems.isEmpty && scope._isValid;
-    this.node.addValidation({ validate: () => this.problems.list() });
-    if (props.client instanceof ServiceClient && this.problems.isEmpty) scope.allowFrom(props.client);
-    scope._addAccessPolicy(valid, { path: this.node.path, name, principal, rules });
+    if (isServiceClient(props.client) && this.problems.isEmpty) scope.allowFrom(props.client);
+    const model = { path: this.node.path, name, principal: this.principal, rules };
+    scope.mesh._registerAccessPolicy(scope, this, () => model);
   }
+}
 
-  /** @internal */
-  public get _isValid(): boolean {
-    return this.problems.isEmpty;
+/** Whom the rules apply to: a client's principal, or a principal given in the mesh's trust domain. */
+function resolvePrincipal(p: Problems, props: ServiceAccessPolicyProps, trustDomain: string): string {
+  if (props.client !== undefined && props.principal !== undefined) p.addMessage('client', 'is given together with principal (give one)');
+  if (props.client !== undefined) {
+    if (isServiceClient(props.client)) return props.client.principal;
+    p.add('client', props.client, 'is not a ServiceClient');
+    return '';
   }
+  if (props.principal === undefined) {
+    p.addMessage('client', 'is required (or principal): whom the rules apply to');
+    return '';
+  }
+  const parsed = parsePrincipal(props.principal);
+  if (!parsed) p.add('principal', props.principal, 'is not a principal ("<trustDomain>/ns/<namespace>/sa/<serviceAccount>")');
+  else if (parsed.trustDomain !== trustDomain) p.add('principal', props.principal, `is in trust domain "${parsed.trustDomain}", not the mesh's "${trustDomain}"`);
+  return props.principal;
 }
 
 /**
@@ -117,31 +111,38 @@ function normalizeRules(p: Problems, rules: unknown, service: InboundService): A
       p.addMessage(at, `names methods or paths, which never match on ${service.ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} (only HTTP, HTTP2 and GRPC carry them)`);
       return;
     }
-    let methods: string[] | undefined;
-    if (r.methods !== undefined) {
-      if (!Array.isArray(r.methods) || r.methods.length === 0) p.add(`${at}.methods`, r.methods, 'is not a non-empty list of HTTP methods');
-      else {
-        methods = [];
-        for (const m of r.methods) {
-          const upper = typeof m === 'string' ? m.toUpperCase() : m;
-          if (!HTTP_METHODS.includes(upper as HttpMethod)) p.add(`${at}.methods`, m, `is not an HTTP method (${HTTP_METHODS.join(', ')})`);
-          else if (!methods.includes(upper)) methods.push(upper);
-        }
-      }
-    }
-    let paths: string[] | undefined;
-    if (r.paths !== undefined) {
-      if (!Array.isArray(r.paths) || r.paths.length === 0) p.add(`${at}.paths`, r.paths, 'is not a non-empty list of paths');
-      else {
-        paths = [];
-        for (const path of r.paths) {
-          if (!isAccessPath(path)) {
-            p.add(`${at}.paths`, path, 'is not a path ("/exact", "/prefix/*" or "*suffix"; starts with "/", "*" only at one end)');
-          } else if (!paths.includes(path)) paths.push(path);
-        }
-      }
-    }
-    out.push({ methods, paths });
+    out.push({ methods: normalizeMethods(p, at, r.methods), paths: normalizePaths(p, at, r.paths) });
   });
   return out;
+}
+
+/** Upper-case, known, unique methods (undefined: any method). */
+function normalizeMethods(p: Problems, at: string, given: unknown): string[] | undefined {
+  if (given === undefined) return undefined;
+  if (!Array.isArray(given) || given.length === 0) {
+    p.add(`${at}.methods`, given, 'is not a non-empty list of HTTP methods');
+    return undefined;
+  }
+  const methods: string[] = [];
+  for (const m of given) {
+    const upper = typeof m === 'string' ? m.toUpperCase() : m;
+    if (!HTTP_METHODS.includes(upper as HttpMethod)) p.add(`${at}.methods`, m, `is not an HTTP method (${HTTP_METHODS.join(', ')})`);
+    else if (!methods.includes(upper)) methods.push(upper);
+  }
+  return methods;
+}
+
+/** Valid, unique paths (undefined: any path). */
+function normalizePaths(p: Problems, at: string, given: unknown): string[] | undefined {
+  if (given === undefined) return undefined;
+  if (!Array.isArray(given) || given.length === 0) {
+    p.add(`${at}.paths`, given, 'is not a non-empty list of paths');
+    return undefined;
+  }
+  const paths: string[] = [];
+  for (const path of given) {
+    if (!isAccessPath(path)) p.add(`${at}.paths`, path, 'is not a path ("/exact", "/prefix/*" or "*suffix"; starts with "/", "*" only at one end)');
+    else if (!paths.includes(path)) paths.push(path);
+  }
+  return paths;
 }

@@ -1,17 +1,18 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
-import { DurationInput, normalizeDuration } from './duration';
-import { ExternalAccess } from './external-access';
-import { checkSelector, Mesh, MeshCluster, placementOf } from './mesh';
-import { ClientModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, ServiceModel, AccessPolicyModel } from './model';
-import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort, serviceFqdn } from './names';
-import { checkKnownKeys, Problems } from './problems';
-import { ANNOTATION_PREFIX } from './render/labels';
-import { checkServiceInMesh } from './rules/cross-intent';
-import { normalizeRetries, normalizeTrafficPolicy, RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
-import { ipToNumber, parseVipRange } from './vip';
-import { ServiceClient } from './service-client';
+import type { DurationInput } from './duration';
+import type { ExternalAccess } from './external-access';
+import { brand, IInboundService, IntentConstruct, isServiceClient, IServiceClient } from './intent';
+import { Mesh, MeshCluster, ServiceBaseModel } from './mesh';
+import { isHttpFamily, PortModel, Protocol, PROTOCOLS } from './model';
+import { isDnsLabel, serviceFqdn } from './names';
+import { checkKnownKeys } from './problems';
+import { placementOf } from './placement';
+import {
+  checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
+  resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
+} from './service-props';
+import type { RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
 
 /** A protocol, in any case (`http`, `HTTP`, `Http`). */
 export type ProtocolInput = Protocol | Lowercase<Protocol> | (string & {});
@@ -129,7 +130,7 @@ export interface InboundServiceProps {
  * A service others may call: where it runs, what it speaks, how it is balanced and protected,
  * and who may call it. Declared in the cluster chart where it runs.
  */
-export class InboundService extends Construct {
+export class InboundService extends IntentConstruct implements IInboundService {
   /**
    * An inbound service from a cdk8s-plus Service: its name, namespace, ports and selector.
    * A port's protocol comes from its name (`http`, `grpc-api`: Istio reads it there); an
@@ -160,135 +161,18 @@ export class InboundService extends Construct {
   public readonly namespace: string;
   /** `<service>.<namespace>.svc.cluster.local` */
   public readonly fqdn: string;
-  private readonly problems = new Problems();
-  private readonly base: Omit<ServiceModel, 'clients' | 'accessPolicies'>;
-  private readonly clients: ServiceClient[] = [];
+  private readonly base: ServiceBaseModel;
   private readonly extraNamespaces: string[] = [];
-  private readonly accessPolicies: Array<{ valid: () => boolean; model: AccessPolicyModel }> = [];
 
   constructor(scope: MeshCluster, id: string, props: InboundServiceProps = {}) {
     super(scope, id);
+    brand(this, 'service');
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);
-    const p = this.problems;
-    if (!checkKnownKeys(p, '', props ?? {}, INBOUND_SERVICE_KEYS)) props = {};
-    props = props ?? {};
-    this.name = props.name ?? id;
-    if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (it names the Istio objects)');
-    this.serviceName = props.serviceName ?? this.name;
-    if (!isDnsLabel(this.serviceName)) p.add('serviceName', this.serviceName, 'is not a Kubernetes Service name (DNS-1123 label)');
-    this.namespace = props.namespace ?? 'default';
-    if (!isDnsLabel(this.namespace)) p.add('namespace', this.namespace, 'is not a namespace name (DNS-1123 label)');
-    this.fqdn = serviceFqdn(this.serviceName, this.namespace);
-
-    if (props.serviceMesh !== undefined && (typeof props.serviceMesh !== 'string' || props.serviceMesh.toLowerCase() !== 'istio')) {
-      p.add('serviceMesh', props.serviceMesh, 'is not supported (only "istio")');
-    }
-    const ports = normalizePorts(p, props);
-    const sidecar = props.sidecar ?? true;
-    if (typeof sidecar !== 'boolean') p.add('sidecar', sidecar, 'is not true or false');
-    const headless = props.headless ?? false;
-    if (typeof headless !== 'boolean') p.add('headless', headless, 'is not true or false');
-    let instances = 0;
-    if (headless === true) {
-      if (!Number.isInteger(props.instances) || props.instances! < 1 || props.instances! > 1000) p.add('instances', props.instances, 'is required for a headless service: the number of instances (1-1000)');
-      else if (`${this.serviceName}-${props.instances! - 1}`.length > 63) p.add('serviceName', this.serviceName, `is too long for a headless service: instance host label "${this.serviceName}-${props.instances! - 1}" exceeds 63 characters`);
-      else instances = props.instances!;
-    } else if (props.instances !== undefined) {
-      p.add('instances', props.instances, 'is only meaningful for a headless service (set headless: true)');
-    }
-
-    const trafficPolicy = normalizeTrafficPolicy(p, 'trafficPolicy', props.trafficPolicy);
-    const timeout = normalizeDuration(p, 'timeout', props.timeout);
-    const retries = normalizeRetries(p, 'retries', props.retries);
-    const http = ports.some((x) => isHttpFamily(x.protocol));
-    if ((props.timeout !== undefined || props.retries !== undefined) && !http && ports.length > 0) {
-      p.addMessage(props.timeout !== undefined ? 'timeout' : 'retries', `needs an HTTP, HTTP2 or GRPC port; ${ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} cannot carry timeouts or retries`);
-    }
-    if (trafficPolicy.loadBalancer && 'consistentHash' in trafficPolicy.loadBalancer && !trafficPolicy.loadBalancer.consistentHash.useSourceIp && !http && ports.length > 0) {
-      p.addMessage('trafficPolicy.loadBalancer', 'hashes on a cookie, header or query parameter, which a TCP/TLS service does not have (use consistentHashBySourceIp)');
-    }
-    if (trafficPolicy.connectionPool?.http && !http && ports.length > 0) {
-      p.addMessage('trafficPolicy.connectionPool', 'sets HTTP limits (http2MaxRequests, maxRequestsPerConnection, http1MaxPendingRequests) on a service without HTTP ports');
-    }
-    if (!sidecar) {
-      for (const [field, set] of [
-        ['trafficPolicy.loadBalancer', props.trafficPolicy?.loadBalancer], ['trafficPolicy.connectionPool', props.trafficPolicy?.connectionPool],
-        ['trafficPolicy.outlierDetection', props.trafficPolicy?.outlierDetection], ['allowedNamespaces', props.allowedNamespaces?.length ? props.allowedNamespaces : undefined],
-        ['externalAccess', props.externalAccess], ['dryRun', props.dryRun ? true : undefined], ['serviceAccount', props.serviceAccount],
-      ] as const) {
-        if (set !== undefined) p.addMessage(field, 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
-      }
-    }
-
-    const allowedNamespaces = props.allowedNamespaces ?? [];
-    if (!Array.isArray(allowedNamespaces)) p.add('allowedNamespaces', allowedNamespaces, 'is not a list of namespaces');
-    else for (let i = 0; i < allowedNamespaces.length; i++) if (!isDnsLabel(allowedNamespaces[i])) p.add(`allowedNamespaces[${i}]`, allowedNamespaces[i], 'is not a namespace name (DNS-1123 label)');
-
-    const workloadLabels = props.workloadLabels ?? { app: this.serviceName };
-    // The default derives from serviceName, whose own error already says what is wrong.
-    if (props.workloadLabels !== undefined || isDnsLabel(this.serviceName)) checkSelector(p, 'workloadLabels', workloadLabels);
-    if (props.serviceAccount !== undefined && !isDnsSubdomain(props.serviceAccount)) p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
-    if (props.dryRun !== undefined && typeof props.dryRun !== 'boolean') p.add('dryRun', props.dryRun, 'is not true or false');
-
-    const labels: Record<string, string> = {};
-    if (props.application !== undefined) {
-      if (!isLabelValue(props.application) || props.application === '') p.add('application', props.application, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
-      else labels['app.kubernetes.io/part-of'] = props.application;
-    }
-    const annotations: Record<string, string> = {};
-    if (props.description !== undefined) {
-      if (typeof props.description !== 'string') p.add('description', props.description, 'is not text');
-      else annotations[`${ANNOTATION_PREFIX}description`] = props.description;
-    }
-    const userData = props.userData === undefined || checkKnownKeys(p, 'userData', props.userData, Object.keys(props.userData as object)) ? props.userData ?? {} : {};
-    for (const [k, v] of Object.entries(userData)) {
-      if (!isLabelKey(k) || k.includes('/')) p.add('userData', k, 'is not an annotation name (letters, digits, "-", "_", ".")');
-      else if (typeof v !== 'string') p.add(`userData.${k}`, v, 'is not text');
-      else annotations[`${ANNOTATION_PREFIX}${k}`] = v;
-    }
-
-    if (props.vip !== undefined) {
-      const range = parseVipRange(this.mesh.vipRange);
-      if (!isIPv4(props.vip)) p.add('vip', props.vip, 'is not an IPv4 address');
-      else if (range && (ipToNumber(props.vip) < range.base || ipToNumber(props.vip) >= range.base + range.size)) p.add('vip', props.vip, `is outside the mesh's VIP range ${this.mesh.vipRange}`);
-    }
-
-    const external = props.externalAccess === undefined ? undefined
-      : props.externalAccess instanceof ExternalAccess ? props.externalAccess._bind(p, 'externalAccess', ports.map((x) => x.number))
-        : (p.add('externalAccess', props.externalAccess, 'is not an ExternalAccess (ExternalAccess.simple({...}) or ExternalAccess.mutual({...}))'), undefined);
-
-    const clusters = placementOf(p, this.cluster, props.additionalClusters);
-
-    this.base = {
-      path: this.node.path,
-      name: this.name,
-      serviceName: this.serviceName,
-      namespace: this.namespace,
-      fqdn: this.fqdn,
-      clusters,
-      ports,
-      sidecar,
-      instances,
-      workloadLabels: { ...workloadLabels },
-      labels,
-      annotations,
-      serviceAccount: props.serviceAccount,
-      trafficPolicy,
-      timeout,
-      retries,
-      allowedNamespaces: Array.isArray(allowedNamespaces) ? [...allowedNamespaces] : [],
-      external,
-      dryRun: props.dryRun === true,
-      vip: props.vip,
-    };
-    this.node.addValidation({ validate: () => [...this.problems.list(), ...(this.problems.isEmpty ? checkServiceInMesh(this.mesh, this._model()) : [])] });
-    this.mesh._registerService(this, () => this._model());
-  }
-
-  /** @internal */
-  public get _isValid(): boolean {
-    return this.problems.isEmpty;
+    if (!checkKnownKeys(this.problems, '', props ?? {}, INBOUND_SERVICE_KEYS)) props = {};
+    this.base = this.resolve(id, props ?? {});
+    ({ name: this.name, serviceName: this.serviceName, namespace: this.namespace, fqdn: this.fqdn } = this.base);
+    this.mesh._registerService(this, () => ({ ...this.base, allowedNamespaces: [...this.base.allowedNamespaces, ...this.extraNamespaces] }));
   }
 
   /** The service's ports (mesh port, target port, protocol, name). */
@@ -311,15 +195,18 @@ export class InboundService extends Construct {
    * AuthorizationPolicy and its clusters get what they need to reach the service. Adding the
    * same client again changes nothing.
    */
-  public allowFrom(client: ServiceClient): void {
+  public allowFrom(client: IServiceClient): void {
     if (!isServiceClient(client)) {
       this.problems.add('allowFrom', client, 'is not a ServiceClient');
       return;
     }
-    if (this.clients.includes(client)) return;
-    this.clients.push(client);
-    client._connected(this);
-    this.mesh._changed();
+    const clientMesh = Mesh.of(client);
+    if (clientMesh !== this.mesh) {
+      // The client reports it: a client can only call services of its own mesh.
+      client._foreignService(this.node.path, this.mesh.node.path);
+      return;
+    }
+    this.mesh._connect(this, client);
   }
 
   /**
@@ -340,24 +227,31 @@ export class InboundService extends Construct {
   }
 
   /** The clients allowed so far. */
-  public get allowedClients(): readonly ServiceClient[] {
-    return [...this.clients];
+  public get allowedClients(): readonly IServiceClient[] {
+    return [...this.mesh._clientsOf(this)];
   }
 
-  /** @internal registers an access policy (ServiceAccessPolicy). */
-  public _addAccessPolicy(valid: () => boolean, model: AccessPolicyModel): void {
-    this.accessPolicies.push({ valid, model });
-    this.mesh._changed();
+  protected override validateIntent(): string[] {
+    return [...this.problems.list(), ...(this.problems.isEmpty ? this.mesh._crossIntentProblems(this.node.path) : [])];
   }
 
-  /** @internal the service's model, with its valid clients and access policies. */
-  public _model(): ServiceModel {
-    const clients: ClientModel[] = this.clients.filter((c) => c._isValid && c.mesh === this.mesh).map((c) => c._model());
+  /** Reads the props into the service's part of the model, in the order problems are reported. */
+  private resolve(id: string, props: InboundServiceProps): ServiceBaseModel {
+    const p = this.problems;
+    const identity = resolveIdentity(p, id, props);
+    const ports = normalizePorts(p, props);
+    const { sidecar, instances } = resolveInstances(p, identity, props);
+    const traffic = resolveTraffic(p, props, ports);
+    if (!sidecar) checkSidecarSettings(p, props);
+    const allowedNamespaces = resolveAllowedNamespaces(p, props.allowedNamespaces);
+    const pods = resolvePods(p, identity, props);
+    const metadata = resolveMetadata(p, props);
+    checkVip(p, props.vip, this.mesh.vipRange);
+    const external = resolveExternal(p, props.externalAccess, ports);
+    const clusters = placementOf(p, this.cluster, props.additionalClusters);
     return {
-      ...this.base,
-      allowedNamespaces: [...this.base.allowedNamespaces, ...this.extraNamespaces],
-      clients,
-      accessPolicies: this.accessPolicies.filter((a) => a.valid()).map((a) => a.model),
+      path: this.node.path, ...identity, fqdn: serviceFqdn(identity.serviceName, identity.namespace), clusters, ports, sidecar, instances,
+      ...pods, ...metadata, ...traffic, allowedNamespaces, external, vip: props.vip,
     };
   }
 }
@@ -368,70 +262,4 @@ export class InboundService extends Construct {
  */
 export interface IKplusService extends IConstruct {
   readonly name: string;
-}
-
-/** Every prop an InboundService takes (anything else is a misspelling). */
-const INBOUND_SERVICE_KEYS = [
-  'name', 'serviceName', 'namespace', 'description', 'userData', 'application', 'protocol', 'port', 'targetPort', 'ports', 'headless',
-  'instances', 'sidecar', 'serviceMesh', 'trafficPolicy', 'timeout', 'retries', 'allowedNamespaces', 'externalAccess', 'workloadLabels',
-  'serviceAccount', 'dryRun', 'vip', 'additionalClusters',
-];
-
-function isServiceClient(c: unknown): c is ServiceClient {
-  return c instanceof ServiceClient;
-}
-
-function normalizeProtocol(p: Problems, field: string, value: unknown): Protocol | undefined {
-  const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
-  const found = PROTOCOLS.find((x) => x === upper);
-  if (!found) p.add(field, value, `is not a supported protocol (${PROTOCOLS.join(', ')}; any case)`);
-  return found;
-}
-
-function normalizePorts(p: Problems, props: InboundServiceProps): PortModel[] {
-  let raw: Array<{ at: string; port: unknown; targetPort: unknown; protocol: unknown; name: unknown }>;
-  if (props.ports !== undefined) {
-    if (props.port !== undefined || props.targetPort !== undefined) p.addMessage('ports', 'is given together with port/targetPort (use one or the other)');
-    if (!Array.isArray(props.ports) || props.ports.length === 0) {
-      p.add('ports', props.ports, 'is not a non-empty list of ports');
-      return [];
-    }
-    raw = [];
-    for (let i = 0; i < props.ports.length; i++) {
-      const x = props.ports[i];
-      if (!checkKnownKeys(p, `ports[${i}]`, x ?? null, ['port', 'targetPort', 'protocol', 'name'])) continue;
-      raw.push({ at: `ports[${i}]`, port: x.port, targetPort: x.targetPort, protocol: x.protocol ?? props.protocol, name: x.name });
-    }
-  } else {
-    if (props.port === undefined) {
-      p.addMessage('port', 'is required (the port clients call through the mesh), or give ports');
-      return [];
-    }
-    raw = [{ at: '', port: props.port, targetPort: props.targetPort, protocol: props.protocol, name: undefined }];
-  }
-  const out: PortModel[] = [];
-  for (const r of raw) {
-    const f = (name: string) => (r.at ? `${r.at}.${name}` : name);
-    // Check every field of the port, so one synth reports all of its mistakes.
-    const portOk = isPort(r.port);
-    if (!portOk) p.add(f('port'), r.port, 'is not a port (1-65535)');
-    const targetPort = r.targetPort ?? r.port;
-    const targetOk = r.targetPort === undefined ? portOk : isPort(targetPort);
-    if (!targetOk && r.targetPort !== undefined) p.add(f('targetPort'), targetPort, 'is not a port (1-65535)');
-    let protocol: Protocol | undefined;
-    if (r.protocol === undefined) p.addMessage(f('protocol'), `is required for port ${r.port} (${PROTOCOLS.join(', ')})`);
-    else protocol = normalizeProtocol(p, f('protocol'), r.protocol);
-    if (!portOk || !targetOk || !protocol) continue;
-    const name = r.name ?? `${protocol.toLowerCase()}-${r.port}`;
-    if (!isDnsLabel(name)) { p.add(f('name'), name, 'is not a port name (DNS-1123 label)'); continue; }
-    const lower = String(name).toLowerCase();
-    if (lower !== protocol.toLowerCase() && !lower.startsWith(`${protocol.toLowerCase()}-`)) {
-      p.add(f('name'), name, `does not start with its protocol "${protocol.toLowerCase()}" (Istio reads the protocol from the port name: IST0118)`);
-      continue;
-    }
-    const clash = out.find((o) => o.number === r.port || o.name === name);
-    if (clash) { p.add(f('port'), r.port, `collides with port ${clash.number} ("${clash.name}"): port numbers and names must be unique`); continue; }
-    out.push({ name, number: r.port as number, targetPort: targetPort as number, protocol });
-  }
-  return out;
 }

@@ -1,14 +1,16 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
-import type { MeshModel, ServiceModel } from './model';
-import { isDnsLabel, isDnsSubdomain, isHostname, isIP, isLabelKey, isLabelValue, isPort, isTrustDomain } from './names';
+import { resolveCluster } from './cluster-settings';
+import type { IInboundService, IServiceClient } from './intent';
+import type { AccessPolicyModel, ClientModel, MeshModel, ServiceModel } from './model';
+import { isDnsLabel, isTrustDomain } from './names';
 import { checkKnownKeys, IntentError, Problems } from './problems';
-import { PlannedObject, plannedKey, planMesh } from './plan';
-import { parseVipRange } from './vip';
-import { materialize } from './render/materialize';
+import { checkVips, PlannedObject, plannedKey, planMesh } from './plan';
+import { materialize, materializedId } from './render/materialize';
+import { checkServices } from './rules/cross-intent';
+import type { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import { checkManifests } from './validation/synth-checks';
-import { checkVips } from './rules/cross-intent';
+import { parseVipRange } from './vip';
 
 export interface MeshProps {
   /**
@@ -42,17 +44,34 @@ export interface MeshProps {
   readonly checkManifests?: boolean;
 }
 
-/** Anything that contributes to the mesh model (the intents). */
-export interface IMeshParticipant extends IConstruct {
-  /** @internal whether its input is valid; invalid intents are left out of the model. */
-  readonly _isValid: boolean;
+/** An intent as the mesh sees it: whether its input is valid, and its part of the model. */
+interface Registration<M, I extends IConstruct = IConstruct> {
+  readonly intent: I & { readonly _isValid: boolean };
+  readonly model: () => M;
 }
+
+/** @internal A service's own part of the model (its clients and access policies come from the mesh's relations). */
+export type ServiceBaseModel = Omit<ServiceModel, 'clients' | 'accessPolicies'>;
+
+/** What one synth of the mesh produced: created objects, rendered once and shared by checks and writers. */
+interface Synthesis {
+  readonly version: number;
+  /** Objects two intents would both render (e.g. service `a-0` and instance 0 of `a`). */
+  readonly conflicts: string[];
+  readonly rendered: ReadonlyMap<string, any[]>;
+}
+
+const MESH_KEYS = ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'];
 
 /**
  * The logical cloud: clusters that share a root CA and trust domain. Each cluster is a Chart
  * (`mesh.cluster('cluster01')`) in which the intents for that cluster are declared, and into
  * which every Istio object the cluster needs is rendered, including those caused by intents
  * declared in other clusters.
+ *
+ * Intents register into the mesh; at synth the mesh builds its model once, plans every
+ * cluster's objects from it (a pure function), creates them in the cluster charts, renders
+ * them once, and checks them.
  */
 export class Mesh extends Construct {
   /** Finds the mesh a construct belongs to. */
@@ -68,18 +87,23 @@ export class Mesh extends Construct {
   public readonly vipRange: string;
   private readonly problems = new Problems();
   private readonly charts = new Map<string, MeshCluster>();
-  private readonly services: Array<{ participant: IMeshParticipant; model: () => ServiceModel }> = [];
-  private readonly objects = new Map<string, ApiObject>();
-  private currentPlan = new Map<string, PlannedObject>();
-  private dirty = true;
-  /** Objects two intents would both render (e.g. service `a-0` and instance 0 of `a`). */
-  private planConflicts: string[] = [];
   private readonly checkManifestsAtSynth: boolean;
+  private readonly services = new Map<IConstruct, Registration<ServiceBaseModel, IInboundService>>();
+  private readonly clients = new Map<IConstruct, Registration<ClientModel>>();
+  /** Service → its clients, in the order they were connected: the one client↔service relation. */
+  private readonly connections = new Map<IInboundService, IServiceClient[]>();
+  private readonly policies = new Map<IConstruct, Array<Registration<AccessPolicyModel>>>();
+  /** Bumped on every change to the intents; caches are valid for one version. */
+  private version = 0;
+  private cachedModel?: { version: number; model: MeshModel };
+  private cachedChecks?: { version: number; byService: Map<string, string[]> };
+  private synthesis?: Synthesis;
+  private readonly created = new Map<MeshCluster, string[]>();
 
   constructor(scope: Construct, id: string, props: MeshProps) {
     super(scope, id);
     const p = this.problems;
-    if (!checkKnownKeys(p, '', props, ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'])) props = { clusters: [] };
+    if (!checkKnownKeys(p, '', props, MESH_KEYS)) props = { clusters: [] };
     this.name = props.name ?? id;
     if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (lowercase letters, digits, "-")');
     this.trustDomain = props.trustDomain ?? 'cluster.local';
@@ -90,17 +114,7 @@ export class Mesh extends Construct {
     if (typeof this.checkManifestsAtSynth !== 'boolean') p.add('checkManifests', props.checkManifests, 'is not true or false');
     this.vipRange = props.vipRange ?? '240.240.0.0/16';
     if (!parseVipRange(this.vipRange)) p.add('vipRange', this.vipRange, 'is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "240.240.0.0/16"');
-    const clusters = Array.isArray(props.clusters) ? props.clusters : [];
-    if (clusters.length === 0) p.add('clusters', props.clusters, 'must list at least one cluster');
-
-    clusters.forEach((c, i) => {
-      const topology = resolveCluster(p, `clusters[${i}]`, c);
-      if (this.charts.has(topology.name)) {
-        p.add(`clusters[${i}].name`, topology.name, 'is declared twice (cluster names must be unique)');
-        return;
-      }
-      this.charts.set(topology.name, new MeshCluster(this, topology));
-    });
+    this.addClusters(Array.isArray(props.clusters) ? props.clusters : [], props.clusters);
     this.node.addValidation({ validate: () => this.validateMesh() });
   }
 
@@ -116,90 +130,165 @@ export class Mesh extends Construct {
     return [...this.charts.values()];
   }
 
-  /** The mesh model as it stands: valid intents only. */
+  /** The mesh model as it stands (valid intents only), built once per change to the intents. */
   public model(): MeshModel {
+    if (this.cachedModel?.version !== this.version) this.cachedModel = { version: this.version, model: this.buildModel() };
+    return this.cachedModel.model;
+  }
+
+  /** @internal registers an inbound service. */
+  public _registerService(intent: Registration<ServiceBaseModel, IInboundService>['intent'], model: () => ServiceBaseModel): void {
+    this.services.set(intent, { intent, model });
+    this._changed();
+  }
+
+  /** @internal registers a client. */
+  public _registerClient(intent: Registration<ClientModel>['intent'], model: () => ClientModel): void {
+    this.clients.set(intent, { intent, model });
+    this._changed();
+  }
+
+  /** @internal registers an access policy of a service. */
+  public _registerAccessPolicy(service: IConstruct, intent: Registration<AccessPolicyModel>['intent'], model: () => AccessPolicyModel): void {
+    this.policies.set(service, [...(this.policies.get(service) ?? []), { intent, model }]);
+    this._changed();
+  }
+
+  /** @internal records that a client may call a service; false when it already could. */
+  public _connect(service: IInboundService, client: IServiceClient): boolean {
+    const list = this.connections.get(service) ?? [];
+    if (list.includes(client)) return false;
+    this.connections.set(service, [...list, client]);
+    this._changed();
+    return true;
+  }
+
+  /** @internal the clients connected to a service, in the order they were connected. */
+  public _clientsOf(service: IInboundService): readonly IServiceClient[] {
+    return this.connections.get(service) ?? [];
+  }
+
+  /** @internal the services a client is connected to. */
+  public _servicesOf(client: IServiceClient): IInboundService[] {
+    return [...this.connections].filter(([, clients]) => clients.includes(client)).map(([service]) => service);
+  }
+
+  /** @internal cross-intent problems of one service (computed once per synth for all services). */
+  public _crossIntentProblems(servicePath: string): string[] {
+    if (this.cachedChecks?.version !== this.version) this.cachedChecks = { version: this.version, byService: checkServices(this.model()) };
+    return this.cachedChecks.byService.get(servicePath) ?? [];
+  }
+
+  /** @internal Called after every change to the intents. */
+  public _changed(): void {
+    this.version++;
+  }
+
+  /** @internal the rendered objects of one cluster (after a valid synth preparation). */
+  public _renderedObjects(cluster: string): any[] {
+    return this.prepare().rendered.get(cluster) ?? [];
+  }
+
+  private addClusters(clusters: ClusterProps[], given: unknown): void {
+    if (clusters.length === 0) this.problems.add('clusters', given, 'must list at least one cluster');
+    clusters.forEach((c, i) => {
+      const topology = resolveCluster(this.problems, `clusters[${i}]`, c);
+      if (this.charts.has(topology.name)) {
+        this.problems.add(`clusters[${i}].name`, topology.name, 'is declared twice (cluster names must be unique)');
+        return;
+      }
+      this.charts.set(topology.name, new MeshCluster(this, topology));
+    });
+  }
+
+  private buildModel(): MeshModel {
+    const valid = <R extends Registration<unknown>>(r: R | undefined): r is R => r !== undefined && r.intent._isValid;
+    const services = [...this.services.values()].filter(valid).map((reg): ServiceModel => ({
+      ...reg.model(),
+      clients: this._clientsOf(reg.intent).map((c) => this.clients.get(c)).filter(valid).map((r) => r.model()),
+      accessPolicies: (this.policies.get(reg.intent) ?? []).filter(valid).map((r) => r.model()),
+    }));
     return {
       name: this.name,
       trustDomain: this.trustDomain,
       discovery: this.discovery,
       vipRange: this.vipRange,
       clusters: this.clusters.map((c) => c.topology),
-      services: this.services.filter((s) => s.participant._isValid).map((s) => s.model()),
+      services,
     };
   }
 
-  /** @internal registers an inbound service's model. */
-  public _registerService(participant: IMeshParticipant, model: () => ServiceModel): void {
-    this.services.push({ participant, model });
-    this._changed();
-  }
-
-  /** @internal the inbound services registered so far, for cross-intent checks. */
-  public _serviceModels(): ServiceModel[] {
-    return this.services.filter((s) => s.participant._isValid).map((s) => s.model());
-  }
-
-  /** @internal Called after every change to the intents. */
-  public _changed(): void {
-    this.dirty = true;
-  }
-
   /**
-   * Creates the objects that the model now calls for, in their cluster charts. Their specs
-   * are rendered lazily from the latest plan, so an object sees every intent, wherever and
-   * whenever it was declared. The model only grows, so objects never disappear.
-   *
-   * It runs once per synth, from the mesh's validation: every cdk8s synth path (App.synth,
-   * Chart.toJson, Testing.synth) validates the app before it enumerates the objects of a
-   * chart. Planning after every single intent instead made large meshes quadratic.
-   * @internal
+   * Plans the objects the model calls for, creates them in their cluster charts (replacing
+   * those of an earlier synth) and renders every object of every cluster once. It runs from
+   * the mesh's validation: every cdk8s synth path (App.synth, Chart.toJson, Testing.synth)
+   * validates the app before it enumerates the objects of a chart.
    */
-  public _materialize(): void {
-    if (!this.dirty || !this.problems.isEmpty) return;
-    this.dirty = false;
-    const plan = planMesh(this.model());
-    this.currentPlan = new Map();
-    this.planConflicts = [];
-    for (const o of plan) {
-      const key = plannedKey(o);
-      const prev = this.currentPlan.get(key);
-      if (prev) {
-        this.planConflicts.push(`cluster ${o.cluster}: ${o.kind} ${o.meta.namespace}/${o.meta.name} would be rendered for both ${prev.owner} and ${o.owner} (derived names collide: rename one of the intents)`);
-        continue;
-      }
-      this.currentPlan.set(key, o);
+  private prepare(): Synthesis {
+    if (this.synthesis?.version === this.version) return this.synthesis;
+    const plan = new Map<string, PlannedObject>();
+    const conflicts: string[] = [];
+    for (const o of planMesh(this.model())) {
+      const prev = plan.get(plannedKey(o));
+      if (!prev) plan.set(plannedKey(o), o);
+      else conflicts.push(`cluster ${o.cluster}: ${o.kind} ${o.meta.namespace}/${o.meta.name} would be rendered for both ${prev.owner} and ${o.owner} (derived names collide: rename one of the intents)`);
     }
-    if (this.planConflicts.length > 0) return;
-    for (const [key, planned] of this.currentPlan) {
-      if (this.objects.has(key)) continue;
-      const chart = this.charts.get(planned.cluster)!;
-      this.objects.set(key, materialize(chart, planned, () => this.planned(key)));
-    }
+    if (conflicts.length === 0) this.createObjects([...plan.values()]);
+    const rendered = new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
+    this.synthesis = { version: this.version, conflicts, rendered };
+    return this.synthesis;
   }
 
-  private planned(key: string): PlannedObject {
-    const o = this.currentPlan.get(key);
-    if (!o) throw new Error(`internal error: ${key} was created but is no longer planned`);
-    return o;
+  private createObjects(plan: readonly PlannedObject[]): void {
+    for (const [chart, ids] of this.created) ids.forEach((id) => chart.node.tryRemoveChild(id));
+    this.created.clear();
+    for (const planned of plan) {
+      const chart = this.charts.get(planned.cluster)!;
+      materialize(chart, planned);
+      this.created.set(chart, [...(this.created.get(chart) ?? []), materializedId(planned)]);
+    }
   }
 
   private validateMesh(): string[] {
     if (!this.problems.isEmpty) return this.problems.list();
     if (!this.participantsValid()) return []; // their own validations report why
-    this._materialize();
-    if (this.planConflicts.length > 0) return this.planConflicts;
-    const vips = checkVips(this);
+    const model = this.model();
+    const vips = checkVips(model);
     if (vips.length > 0) return vips;
-    return this.checkManifestsAtSynth ? checkManifests(this) : [];
+    const synthesis = this.prepare();
+    if (synthesis.conflicts.length > 0) return synthesis.conflicts;
+    return this.checkManifestsAtSynth ? checkManifests(model, synthesis.rendered) : [];
   }
 
   private participantsValid(): boolean {
-    return this.node.findAll().every((c) => !('_isValid' in c) || (c as unknown as IMeshParticipant)._isValid);
+    return this.node.findAll().every((c) => !('_isValid' in c) || (c as { _isValid: unknown })._isValid === true);
   }
 }
 
+/** Every API object of a chart (the mesh's and any the user added), rendered to JSON. */
+function renderChart(chart: MeshCluster): any[] {
+  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart).map((o) => o.toJson());
+}
+
+const MESH_CLUSTER = Symbol.for('cdk8s-istio-intents.MeshCluster');
+
 /** One cluster of the mesh: a Chart holding every Istio object that cluster gets. */
 export class MeshCluster extends Chart {
+  /**
+   * Whether a construct is a mesh cluster. (`instanceof` cannot tell: cdk8s's Chart answers
+   * `instanceof` for every chart, whatever its class.)
+   */
+  public static isMeshCluster(x: unknown): x is MeshCluster {
+    return typeof x === 'object' && x !== null && MESH_CLUSTER in x;
+  }
+
+  /** The cluster chart that contains a construct. */
+  public static override of(scope: IConstruct): MeshCluster {
+    const found = scope.node.scopes.slice().reverse().find((s): s is MeshCluster => MeshCluster.isMeshCluster(s));
+    if (!found) throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a mesh cluster (declare intents in mesh.cluster("<name>"))');
+    return found;
+  }
+
   /** The cluster's resolved settings. */
   public readonly topology: ClusterTopology;
   public readonly mesh: Mesh;
@@ -207,6 +296,7 @@ export class MeshCluster extends Chart {
   /** @internal */
   constructor(mesh: Mesh, topology: ClusterTopology) {
     super(mesh, topology.name, { disableResourceNameHashes: true });
+    Object.defineProperty(this, MESH_CLUSTER, { value: true });
     this.mesh = mesh;
     this.topology = topology;
   }
@@ -217,92 +307,11 @@ export class MeshCluster extends Chart {
    * @internal
    */
   public _renderObjects(): any[] {
-    this.mesh._materialize();
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this).map((o) => o.toJson());
+    return this.mesh._renderedObjects(this.clusterName);
   }
 
   /** The cluster's name (also its output directory). */
   public get clusterName(): string {
     return this.topology.name;
   }
-
-  /** The cluster chart that contains a construct. */
-  public static override of(scope: IConstruct): MeshCluster {
-    const found = scope.node.scopes.slice().reverse().find((s): s is MeshCluster => s instanceof MeshCluster);
-    if (!found) throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a mesh cluster (declare intents in mesh.cluster("<name>"))');
-    return found;
-  }
 }
-
-function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopology {
-  if (!checkKnownKeys(p, at, c, ['name', 'network', 'eastWestGateway', 'ingressGateway', 'rootNamespace'])) c = { name: '' };
-  const name = c.name;
-  if (!isDnsLabel(name)) p.add(`${at}.name`, name, 'is not a DNS-1123 label (lowercase letters, digits, "-"; at most 63)');
-  const rootNamespace = c.rootNamespace ?? 'istio-system';
-  if (!isDnsLabel(rootNamespace)) p.add(`${at}.rootNamespace`, rootNamespace, 'is not a namespace name (DNS-1123 label)');
-  const network = c.network ?? name;
-  if (typeof network !== 'string' || !isLabelValue(network) || network === '') p.add(`${at}.network`, network, 'is not a network name (a label value)');
-  let ew = c.eastWestGateway ?? {};
-  if (!checkKnownKeys(p, `${at}.eastWestGateway`, ew, ['address', 'port', 'meshTlsPort', 'selector', 'namespace'])) ew = {};
-  const eastWestNamespace = ew.namespace ?? rootNamespace;
-  if (!isDnsLabel(eastWestNamespace)) p.add(`${at}.eastWestGateway.namespace`, eastWestNamespace, 'is not a namespace name (DNS-1123 label)');
-  if (ew.address !== undefined && !isIP(ew.address) && !isHostname(ew.address)) {
-    p.add(`${at}.eastWestGateway.address`, ew.address, 'is neither an IP address nor a fully qualified DNS name');
-  }
-  const port = ew.port ?? 15443;
-  if (!isPort(port)) p.add(`${at}.eastWestGateway.port`, port, 'is not a port (1-65535)');
-  const meshTlsPort = ew.meshTlsPort ?? 15444;
-  if (!isPort(meshTlsPort)) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, 'is not a port (1-65535)');
-  else if (meshTlsPort === port) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, `collides with the passthrough port ${port} (choose another port)`);
-  const selector = ew.selector ?? { istio: 'eastwestgateway' };
-  checkSelector(p, `${at}.eastWestGateway.selector`, selector);
-  let ing = c.ingressGateway ?? {};
-  if (!checkKnownKeys(p, `${at}.ingressGateway`, ing, ['selector', 'namespace', 'serviceAccount', 'address'])) ing = {};
-  if (ing.address !== undefined && !isIP(ing.address) && !isHostname(ing.address)) p.add(`${at}.ingressGateway.address`, ing.address, 'is neither an IP address nor a fully qualified DNS name');
-  const ingressSelector = ing.selector ?? { istio: 'ingressgateway' };
-  checkSelector(p, `${at}.ingressGateway.selector`, ingressSelector);
-  const ingressNamespace = ing.namespace ?? rootNamespace;
-  if (!isDnsLabel(ingressNamespace)) p.add(`${at}.ingressGateway.namespace`, ingressNamespace, 'is not a namespace name (DNS-1123 label)');
-  const serviceAccount = ing.serviceAccount ?? 'istio-ingressgateway-service-account';
-  if (!isDnsSubdomain(serviceAccount)) p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
-  return {
-    name: String(name),
-    network: String(network),
-    rootNamespace,
-    eastWest: { address: ew.address, port, meshTlsPort, selector: { ...selector }, namespace: eastWestNamespace },
-    ingress: { selector: { ...ingressSelector }, namespace: ingressNamespace, serviceAccount, address: ing.address },
-  };
-}
-
-/**
- * The clusters a workload runs in: the one it is declared in, then `additionalClusters`
- * (clusters of the same mesh, each once).
- */
-export function placementOf(p: Problems, home: MeshCluster, additional: readonly MeshCluster[] | undefined): string[] {
-  const clusters = [home.clusterName];
-  if (additional !== undefined && !Array.isArray(additional)) {
-    p.add('additionalClusters', additional, 'is not a list of clusters (mesh.cluster("<name>"))');
-    return clusters;
-  }
-  const list: readonly unknown[] = additional ?? [];
-  list.forEach((item, i) => {
-    const c = item instanceof MeshCluster ? (item as MeshCluster) : undefined;
-    if (!c || c.mesh !== home.mesh) p.add(`additionalClusters[${i}]`, (item as any)?.node?.path ?? item, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
-    else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the intent is declared in)');
-    else clusters.push(c.clusterName);
-  });
-  return clusters;
-}
-
-/** Workload selector labels: non-empty, valid keys and values, no `*` (Istio's CEL rule). */
-export function checkSelector(p: Problems, field: string, selector: unknown): void {
-  if (typeof selector !== 'object' || selector === null || Array.isArray(selector) || Object.keys(selector).length === 0) {
-    p.add(field, selector, 'is not a non-empty map of labels (e.g. { app: "httpbin" })');
-    return;
-  }
-  for (const [k, v] of Object.entries(selector)) {
-    if (!isLabelKey(k) || k.includes('*')) p.add(`${field}`, k, 'is not a label key');
-    else if (!isLabelValue(v) || v === '' || String(v).includes('*')) p.add(`${field}.${k}`, v, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
-  }
-}
-

@@ -1,10 +1,10 @@
-import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
-import { Mesh, MeshCluster, placementOf } from './mesh';
+import { brand, IInboundService, IntentConstruct, isInboundService, IServiceClient } from './intent';
+import { Mesh, MeshCluster } from './mesh';
 import type { ClientModel } from './model';
 import { isDnsLabel, isDnsSubdomain, principalOf } from './names';
-import { checkKnownKeys, Problems, show } from './problems';
-import type { InboundService } from './inbound-service';
+import { placementOf } from './placement';
+import { checkKnownKeys, show } from './problems';
 
 export interface ServiceClientProps {
   /**
@@ -55,7 +55,7 @@ export interface IKplusIdentitySource extends IConstruct {
  * A workload that calls inbound services, identified by its service account. Declared in the
  * cluster chart where it runs; it may call services in any cluster of the mesh.
  */
-export class ServiceClient extends Construct {
+export class ServiceClient extends IntentConstruct implements IServiceClient {
   /**
    * A client from a cdk8s-plus workload (Deployment, StatefulSet, ...) or ServiceAccount: its
    * namespace and service account become the client's identity. A workload without a
@@ -78,12 +78,10 @@ export class ServiceClient extends Construct {
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly serviceAccount: string;
-  private readonly problems = new Problems();
-  private readonly base: ClientModel;
-  private readonly services: InboundService[] = [];
 
   constructor(scope: MeshCluster, id: string, props: ServiceClientProps = {}) {
     super(scope, id);
+    brand(this, 'client');
     props = props ?? {};
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);
@@ -98,16 +96,15 @@ export class ServiceClient extends Construct {
     this.serviceAccount = props.serviceAccount ?? this.serviceName;
     if (!isDnsSubdomain(this.serviceAccount)) p.add('serviceAccount', this.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
     if (props.headless !== undefined && typeof props.headless !== 'boolean') p.add('headless', props.headless, 'is not true or false');
-    const clusters = placementOf(p, this.cluster, props.additionalClusters);
-    this.base = {
+    const model: ClientModel = {
       path: this.node.path,
       name: this.name,
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
-      clusters,
+      clusters: placementOf(p, this.cluster, props.additionalClusters),
       headless: props.headless === true,
     };
-    this.node.addValidation({ validate: () => this.problems.list() });
+    this.mesh._registerClient(this, () => model);
   }
 
   /** The identity Istio sees: `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
@@ -116,9 +113,8 @@ export class ServiceClient extends Construct {
   }
 
   /** Connects this client to a service (same as `service.allowFrom(this)`). */
-  public connectTo(service: InboundService): void {
-    // Structural check: InboundService imports this module.
-    if (typeof (service as Partial<InboundService> | null)?.allowFrom !== 'function') {
+  public connectTo(service: IInboundService): void {
+    if (!isInboundService(service)) {
       this.problems.add('connectTo', service, 'is not an InboundService');
       return;
     }
@@ -126,26 +122,12 @@ export class ServiceClient extends Construct {
   }
 
   /** The services this client may call. */
-  public get connections(): readonly InboundService[] {
-    return [...this.services];
+  public get connections(): readonly IInboundService[] {
+    return this.mesh._servicesOf(this);
   }
 
   /** @internal */
-  public get _isValid(): boolean {
-    return this.problems.isEmpty;
-  }
-
-  /** @internal called by InboundService.allowFrom. */
-  public _connected(service: InboundService): void {
-    if (service.mesh !== this.mesh) {
-      this.problems.add('connectTo', service.node.path, `is a service of another mesh (${show(service.mesh.node.path)}); a client can only call services of its own mesh`);
-      return;
-    }
-    this.services.push(service);
-  }
-
-  /** @internal */
-  public _model(): ClientModel {
-    return this.base;
+  public _foreignService(servicePath: string, meshPath: string): void {
+    this.problems.add('connectTo', servicePath, `is a service of another mesh (${show(meshPath)}); a client can only call services of its own mesh`);
   }
 }

@@ -5,7 +5,7 @@ import {
   AuthorizationPolicySpecAction as Action,
   AuthorizationPolicySpecRules,
 } from '../../imports/security.istio.io';
-import { lazySpec, ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 /** An operation: any of the methods on any of the paths (and hosts). */
 export interface OperationInput {
@@ -65,6 +65,6 @@ export function authorizationPolicySpec(input: AuthorizationPolicyInput): Author
   };
 }
 
-export function createAuthorizationPolicy(scope: Construct, id: string, meta: ObjectMeta, spec: () => AuthorizationPolicySpec): AuthorizationPolicy {
-  return new AuthorizationPolicy(scope, id, { metadata: meta, spec: lazySpec(spec) });
+export function createAuthorizationPolicy(scope: Construct, id: string, meta: ObjectMeta, spec: AuthorizationPolicySpec): AuthorizationPolicy {
+  return new AuthorizationPolicy(scope, id, { metadata: meta, spec });
 }

@@ -6,7 +6,7 @@ import {
   DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
 } from '../../imports/networking.istio.io';
 import type { TrafficPolicyModel } from '../model';
-import { lazySpec, ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 export interface DestinationRuleInput {
   readonly host: string;
@@ -54,6 +54,6 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
   };
 }
 
-export function createDestinationRule(scope: Construct, id: string, meta: ObjectMeta, spec: () => DestinationRuleSpec): DestinationRule {
-  return new DestinationRule(scope, id, { metadata: meta, spec: lazySpec(spec) });
+export function createDestinationRule(scope: Construct, id: string, meta: ObjectMeta, spec: DestinationRuleSpec): DestinationRule {
+  return new DestinationRule(scope, id, { metadata: meta, spec });
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Gateway, GatewaySpec, GatewaySpecServersTlsMode as TlsMode } from '../../imports/networking.istio.io';
-import { lazySpec, ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 export type GatewayServerInput =
   /** Cross-cluster mTLS passed through untouched, routed on the client's SNI. */
@@ -46,6 +46,6 @@ export function gatewaySpec(input: GatewayInput): GatewaySpec {
   };
 }
 
-export function createGateway(scope: Construct, id: string, meta: ObjectMeta, spec: () => GatewaySpec): Gateway {
-  return new Gateway(scope, id, { metadata: meta, spec: lazySpec(spec) });
+export function createGateway(scope: Construct, id: string, meta: ObjectMeta, spec: GatewaySpec): Gateway {
+  return new Gateway(scope, id, { metadata: meta, spec });
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 export interface TlsSecretInput {
   readonly type: 'kubernetes.io/tls' | 'Opaque';
@@ -15,5 +15,7 @@ export interface TlsSecretInput {
 export function createTlsSecret(scope: Construct, id: string, meta: ObjectMeta, input: TlsSecretInput): ApiObject {
   const data: Record<string, string> = {};
   for (const key of Object.keys(input.data).sort()) data[key] = Buffer.from(input.data[key], 'utf8').toString('base64');
-  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'Secret', metadata: meta, type: input.type, data } as any);
+  // ApiObjectProps has no `type`/`data`; cdk8s renders any extra prop as a top-level field.
+  const props = { apiVersion: 'v1', kind: 'Secret', metadata: meta, type: input.type, data };
+  return new ApiObject(scope, id, props);
 }

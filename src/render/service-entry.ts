@@ -6,7 +6,7 @@ import {
   ServiceEntrySpecResolution as Resolution,
 } from '../../imports/networking.istio.io';
 import type { PortModel } from '../model';
-import { lazySpec, ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 export interface ServiceEntryEndpointInput {
   readonly address: string;
@@ -50,6 +50,6 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
   };
 }
 
-export function createServiceEntry(scope: Construct, id: string, meta: ObjectMeta, spec: () => ServiceEntrySpec): ServiceEntry {
-  return new ServiceEntry(scope, id, { metadata: meta, spec: lazySpec(spec) });
+export function createServiceEntry(scope: Construct, id: string, meta: ObjectMeta, spec: ServiceEntrySpec): ServiceEntry {
+  return new ServiceEntry(scope, id, { metadata: meta, spec });
 }

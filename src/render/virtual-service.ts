@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp } from '../../imports/networking.istio.io';
 import type { RetriesModel } from '../model';
-import { lazySpec, ObjectMeta } from './object';
+import type { ObjectMeta } from './object';
 
 export interface HttpRouteInput {
   /** Port the route matches on (the listener's port). */
@@ -55,6 +55,6 @@ export function virtualServiceSpec(input: VirtualServiceInput): VirtualServiceSp
   };
 }
 
-export function createVirtualService(scope: Construct, id: string, meta: ObjectMeta, spec: () => VirtualServiceSpec): VirtualService {
-  return new VirtualService(scope, id, { metadata: meta, spec: lazySpec(spec) });
+export function createVirtualService(scope: Construct, id: string, meta: ObjectMeta, spec: VirtualServiceSpec): VirtualService {
+  return new VirtualService(scope, id, { metadata: meta, spec });
 }

@@ -1,4 +1,4 @@
-import type { Mesh } from '../mesh';
+import type { MeshModel } from '../model';
 import { analyzeCluster, formatFinding } from './analyzer';
 import { formatViolation, validateManifests } from './manifest-validator';
 
@@ -8,17 +8,16 @@ import { formatViolation, validateManifests } from './manifest-validator';
  * a bug in the library, or input that slipped past the intent checks: either way nothing
  * that Istio would reject is written.
  */
-export function checkManifests(mesh: Mesh): string[] {
+export function checkManifests(model: MeshModel, rendered: ReadonlyMap<string, readonly any[]>): string[] {
   const errors: string[] = [];
-  const services = mesh._serviceModels();
-  for (const cluster of mesh.clusters) {
-    const objects = cluster._renderObjects();
-    for (const v of validateManifests(objects)) errors.push(`cluster ${cluster.clusterName}: ${formatViolation(v)}`);
+  for (const cluster of model.clusters) {
+    const objects = rendered.get(cluster.name) ?? [];
+    for (const v of validateManifests(objects)) errors.push(`cluster ${cluster.name}: ${formatViolation(v)}`);
     // Multi-primary control planes share discovery: every cluster sees every service.
-    const visible = mesh.discovery === 'multi-primary' ? services : services.filter((s) => s.clusters.includes(cluster.clusterName));
+    const visible = model.discovery === 'multi-primary' ? model.services : model.services.filter((s) => s.clusters.includes(cluster.name));
     const serviceHosts = new Set(visible.map((s) => s.fqdn));
     for (const f of analyzeCluster({ objects, serviceHosts })) {
-      if (f.severity === 'error') errors.push(`cluster ${cluster.clusterName}: ${formatFinding(f)}`);
+      if (f.severity === 'error') errors.push(`cluster ${cluster.name}: ${formatFinding(f)}`);
     }
   }
   return errors;

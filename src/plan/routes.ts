@@ -1,0 +1,88 @@
+/**
+ * How each call to a service travels: the one place that decides it. Every planner and every
+ * cross-intent rule reads these routes (as Istio's control plane decides "what each proxy
+ * sees" once and builds configuration from that).
+ */
+import type { ClusterTopology } from '../topology';
+import type { MeshModel, ServiceModel } from '../model';
+import { byCodeUnit } from './order';
+
+/**
+ * - `local`: the caller runs in a cluster where the service runs and calls its Kubernetes
+ *   Service there.
+ * - `passthrough`: through the server cluster's east-west gateway, which routes the caller's
+ *   mTLS on its SNI without terminating it (AUTO_PASSTHROUGH); the server's sidecar checks
+ *   the caller's identity.
+ * - `gatewayMeshTls`: through the east-west gateway, which terminates mesh mTLS for a workload
+ *   without a sidecar (its own server per service) and checks the caller's identity there.
+ * - `sameNetwork`: multi-primary, same network: istiod knows the remote pods and the caller
+ *   reaches them directly.
+ * - `ingress`: clients outside the mesh, through the server cluster's ingress gateway.
+ */
+export type RouteKind = 'local' | 'passthrough' | 'gatewayMeshTls' | 'sameNetwork' | 'ingress';
+
+/** Where calls start: a client namespace in a cluster (or the ingress gateway's namespace). */
+export interface CallSite {
+  readonly cluster: string;
+  readonly namespace: string;
+}
+
+export interface Route {
+  readonly kind: RouteKind;
+  readonly from: CallSite;
+  /** The server cluster the call lands in. */
+  readonly to: string;
+}
+
+/** Whether the call enters the server cluster through its east-west gateway. */
+export function viaEastWest(kind: RouteKind): boolean {
+  return kind === 'passthrough' || kind === 'gatewayMeshTls';
+}
+
+/** Every (cluster, namespace) a client of the service calls from, sorted and unique. */
+export function callSites(s: ServiceModel): CallSite[] {
+  const seen = new Map<string, CallSite>();
+  for (const c of s.clients) {
+    for (const cluster of c.clusters) seen.set(`${cluster}/${c.namespace}`, { cluster, namespace: c.namespace });
+  }
+  return [...seen.values()].sort((a, b) => byCodeUnit(a.cluster, b.cluster) || byCodeUnit(a.namespace, b.namespace));
+}
+
+/**
+ * The routes of one service: per call site, `local` where the service runs in the caller's
+ * cluster, otherwise one route per server cluster; then the ingress routes of external access.
+ */
+export function routesOf(model: MeshModel, topology: ReadonlyMap<string, ClusterTopology>, s: ServiceModel): Route[] {
+  const routes: Route[] = [];
+  for (const from of callSites(s)) {
+    if (s.clusters.includes(from.cluster)) {
+      routes.push({ kind: 'local', from, to: from.cluster });
+      continue;
+    }
+    const client = topology.get(from.cluster)!;
+    for (const to of s.clusters) routes.push({ kind: remoteKind(model, s, client, topology.get(to)!), from, to });
+  }
+  if (s.external) {
+    for (const to of s.clusters) routes.push({ kind: 'ingress', from: { cluster: to, namespace: topology.get(to)!.ingress.namespace }, to });
+  }
+  return routes;
+}
+
+/** A caller in another cluster: direct on a shared network (multi-primary), else the gateway. */
+function remoteKind(model: MeshModel, s: ServiceModel, client: ClusterTopology, server: ClusterTopology): RouteKind {
+  if (model.discovery === 'multi-primary' && client.network === server.network) return 'sameNetwork';
+  return s.sidecar ? 'passthrough' : 'gatewayMeshTls';
+}
+
+/** The routes of every service, computed once per plan. */
+export class RouteTable {
+  private readonly routes = new Map<ServiceModel, Route[]>();
+
+  constructor(model: MeshModel, topology: ReadonlyMap<string, ClusterTopology>) {
+    for (const s of model.services) this.routes.set(s, routesOf(model, topology, s));
+  }
+
+  public of(s: ServiceModel): readonly Route[] {
+    return this.routes.get(s) ?? [];
+  }
+}

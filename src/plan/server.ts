@@ -1,0 +1,89 @@
+/**
+ * The server side: what each cluster a service runs in gets for it (traffic policy, routes,
+ * mTLS and the allow policy).
+ */
+import type { ClusterTopology } from '../topology';
+import { isHttpFamily, MeshModel, ServiceModel } from '../model';
+import { principalOf } from '../names';
+import { authorizationPolicySpec, RuleInput } from '../render/authorization-policy';
+import { destinationRuleSpec } from '../render/destination-rule';
+import { peerAuthenticationSpec } from '../render/peer-authentication';
+import { virtualServiceSpec } from '../render/virtual-service';
+import type { PlanContext } from './context';
+import { httpRoutesOf, unique } from './shared';
+
+export function planServerSide(ctx: PlanContext, s: ServiceModel): void {
+  const httpRoutes = httpRoutesOf(s);
+  const self = { name: s.name, namespace: s.namespace };
+  for (const server of s.clusters) {
+    const exportTo = serverExportTo(ctx, s, server);
+    ctx.addFor(s, server, self, { kind: 'DestinationRule', spec: destinationRuleSpec({
+      host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: s.trafficPolicy, exportTo,
+    }) });
+    if (httpRoutes.length > 0) {
+      ctx.addFor(s, server, self, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo }) });
+    }
+    if (s.sidecar) {
+      ctx.addFor(s, server, self, { kind: 'PeerAuthentication', spec: peerAuthenticationSpec(s.workloadLabels) });
+      const annotations = s.dryRun ? { 'istio.io/dry-run': 'true' } : undefined;
+      ctx.addFor(s, server, { ...self, annotations }, { kind: 'AuthorizationPolicy', spec: authorizationPolicySpec({
+        selector: s.workloadLabels, action: 'ALLOW', rules: allowRules(ctx.model, s, ctx.cluster(server)),
+      }) });
+    }
+  }
+}
+
+/**
+ * The server's rule and routes are visible to the namespaces that call the service locally,
+ * not to the east-west gateway, which would otherwise apply the pool limits to all remote
+ * callers together. (The ingress gateway gets its own copy, bound to its pods: it often
+ * shares the east-west gateway's namespace.)
+ */
+function serverExportTo(ctx: PlanContext, s: ServiceModel, server: string): string[] {
+  const local = ctx.routes.of(s).filter((r) => r.kind === 'local' && r.to === server).map((r) => r.from.namespace);
+  return unique(['.', ...local, ...s.allowedNamespaces].map((n) => (n === s.namespace ? '.' : n)));
+}
+
+/** Principals of the service's declared clients, sorted and unique. */
+export function clientPrincipals(model: MeshModel, s: ServiceModel): string[] {
+  return unique(s.clients.map((c) => principalOf(model.trustDomain, c.namespace, c.serviceAccount))).sort();
+}
+
+/** The ALLOW rules of a service's AuthorizationPolicy in one server cluster. */
+function allowRules(model: MeshModel, s: ServiceModel, server: ClusterTopology): RuleInput[] {
+  const rules: RuleInput[] = [];
+  const restricted = new Set(s.accessPolicies.map((a) => a.principal));
+  // The instances of a headless service call each other (replication) as its own identity.
+  const self = s.instances > 0 && s.serviceAccount ? [principalOf(model.trustDomain, s.namespace, s.serviceAccount)] : [];
+  const plain = unique([...clientPrincipals(model, s), ...self]).filter((p) => !restricted.has(p)).sort();
+  if (plain.length > 0) rules.push({ principals: plain });
+  rules.push(...restrictedRules(s, restricted));
+  if (s.allowedNamespaces.length > 0) rules.push({ namespaces: [...s.allowedNamespaces].sort() });
+  if (s.external) rules.push(ingressRule(model, s, server));
+  return rules;
+}
+
+/**
+ * One rule per restricted principal, listing its operations (a rule with neither methods nor
+ * paths admits everything, so it absorbs the others).
+ */
+function restrictedRules(s: ServiceModel, restricted: ReadonlySet<string>): RuleInput[] {
+  return [...restricted].sort().map((principal) => {
+    const ops = s.accessPolicies.filter((a) => a.principal === principal).flatMap((a) => a.rules);
+    const unrestricted = ops.some((o) => !o.methods && !o.paths);
+    return { principals: [principal], operations: unrestricted ? undefined : ops };
+  });
+}
+
+/**
+ * External clients arrive as the ingress gateway's identity. For HTTP the Host header still
+ * names the external host, so other routes through a shared gateway are not admitted.
+ */
+function ingressRule(model: MeshModel, s: ServiceModel, server: ClusterTopology): RuleInput {
+  const x = s.external!;
+  const http = isHttpFamily(s.ports.find((p) => p.number === x.servicePort)!.protocol);
+  return {
+    principals: [principalOf(model.trustDomain, server.ingress.namespace, server.ingress.serviceAccount)],
+    operations: http ? [{ hosts: [x.host, `${x.host}:*`] }] : undefined,
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * Reads an InboundService's props into its part of the mesh model, recording every problem:
+ * the rules behind the construct, as pure helpers (each check in one place).
+ */
+import { normalizeDuration } from './duration';
+import { ExternalAccess } from './external-access';
+import type { InboundServiceProps, ServicePortProps } from './inbound-service';
+import type { ServiceBaseModel } from './mesh';
+import { ExternalAccessModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, RetriesModel, TrafficPolicyModel } from './model';
+import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort } from './names';
+import { checkKnownKeys, Problems } from './problems';
+import { ANNOTATION_PREFIX } from './render/labels';
+import { checkSelector } from './cluster-settings';
+import { normalizeRetries, normalizeTrafficPolicy } from './traffic-policy';
+import { ipToNumber, parseVipRange } from './vip';
+
+/** Every prop an InboundService takes (anything else is a misspelling). */
+export const INBOUND_SERVICE_KEYS = [
+  'name', 'serviceName', 'namespace', 'description', 'userData', 'application', 'protocol', 'port', 'targetPort', 'ports', 'headless',
+  'instances', 'sidecar', 'serviceMesh', 'trafficPolicy', 'timeout', 'retries', 'allowedNamespaces', 'externalAccess', 'workloadLabels',
+  'serviceAccount', 'dryRun', 'vip', 'additionalClusters',
+];
+
+/** Names and host of a service. */
+export interface ServiceIdentity {
+  readonly name: string;
+  readonly serviceName: string;
+  readonly namespace: string;
+}
+
+export function resolveIdentity(p: Problems, id: string, props: InboundServiceProps): ServiceIdentity {
+  const name = props.name ?? id;
+  if (!isDnsLabel(name) || name.length > 50) p.add('name', name, 'is not a DNS-1123 label of at most 50 characters (it names the Istio objects)');
+  const serviceName = props.serviceName ?? name;
+  if (!isDnsLabel(serviceName)) p.add('serviceName', serviceName, 'is not a Kubernetes Service name (DNS-1123 label)');
+  const namespace = props.namespace ?? 'default';
+  if (!isDnsLabel(namespace)) p.add('namespace', namespace, 'is not a namespace name (DNS-1123 label)');
+  if (props.serviceMesh !== undefined && (typeof props.serviceMesh !== 'string' || props.serviceMesh.toLowerCase() !== 'istio')) {
+    p.add('serviceMesh', props.serviceMesh, 'is not supported (only "istio")');
+  }
+  return { name, serviceName, namespace };
+}
+
+/** Whether the workload runs the sidecar, and the instances of a headless service. */
+export function resolveInstances(p: Problems, identity: ServiceIdentity, props: InboundServiceProps): { sidecar: boolean; instances: number } {
+  const sidecar = props.sidecar ?? true;
+  if (typeof sidecar !== 'boolean') p.add('sidecar', sidecar, 'is not true or false');
+  const headless = props.headless ?? false;
+  if (typeof headless !== 'boolean') p.add('headless', headless, 'is not true or false');
+  if (headless !== true) {
+    if (props.instances !== undefined) p.add('instances', props.instances, 'is only meaningful for a headless service (set headless: true)');
+    return { sidecar, instances: 0 };
+  }
+  const n = props.instances!;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    p.add('instances', props.instances, 'is required for a headless service: the number of instances (1-1000)');
+  } else if (`${identity.serviceName}-${n - 1}`.length > 63) {
+    p.add('serviceName', identity.serviceName, `is too long for a headless service: instance host label "${identity.serviceName}-${n - 1}" exceeds 63 characters`);
+  } else {
+    return { sidecar, instances: n };
+  }
+  return { sidecar, instances: 0 };
+}
+
+/** The pods' labels (the policies' selector) and service account; whether policies run dry. */
+export function resolvePods(p: Problems, identity: ServiceIdentity, props: InboundServiceProps) {
+  const workloadLabels = props.workloadLabels ?? { app: identity.serviceName };
+  // The default derives from serviceName, whose own error already says what is wrong.
+  if (props.workloadLabels !== undefined || isDnsLabel(identity.serviceName)) checkSelector(p, 'workloadLabels', workloadLabels);
+  if (props.serviceAccount !== undefined && !isDnsSubdomain(props.serviceAccount)) p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  if (props.dryRun !== undefined && typeof props.dryRun !== 'boolean') p.add('dryRun', props.dryRun, 'is not true or false');
+  return { workloadLabels: { ...workloadLabels }, serviceAccount: props.serviceAccount, dryRun: props.dryRun === true };
+}
+
+/** Traffic policy, timeout and retries, and whether the ports can carry them. */
+export function resolveTraffic(p: Problems, props: InboundServiceProps, ports: readonly PortModel[]) {
+  const trafficPolicy = normalizeTrafficPolicy(p, 'trafficPolicy', props.trafficPolicy);
+  const timeout = normalizeDuration(p, 'timeout', props.timeout);
+  const retries = normalizeRetries(p, 'retries', props.retries);
+  if (ports.length > 0 && !ports.some((x) => isHttpFamily(x.protocol))) checkNonHttp(p, props, trafficPolicy, ports);
+  return { trafficPolicy, timeout, retries } as { trafficPolicy: TrafficPolicyModel; timeout?: string; retries?: RetriesModel };
+}
+
+/** Settings that only HTTP-family ports carry. */
+function checkNonHttp(p: Problems, props: InboundServiceProps, tp: TrafficPolicyModel, ports: readonly PortModel[]): void {
+  if (props.timeout !== undefined || props.retries !== undefined) {
+    p.addMessage(props.timeout !== undefined ? 'timeout' : 'retries',
+      `needs an HTTP, HTTP2 or GRPC port; ${ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} cannot carry timeouts or retries`);
+  }
+  if (tp.loadBalancer && 'consistentHash' in tp.loadBalancer && !tp.loadBalancer.consistentHash.useSourceIp) {
+    p.addMessage('trafficPolicy.loadBalancer', 'hashes on a cookie, header or query parameter, which a TCP/TLS service does not have (use consistentHashBySourceIp)');
+  }
+  if (tp.connectionPool?.http) {
+    p.addMessage('trafficPolicy.connectionPool', 'sets HTTP limits (http2MaxRequests, maxRequestsPerConnection, http1MaxPendingRequests) on a service without HTTP ports');
+  }
+}
+
+/** Settings that need the sidecar: without it only inbound routing is possible. */
+export function checkSidecarSettings(p: Problems, props: InboundServiceProps): void {
+  const needSidecar: Array<[string, unknown]> = [
+    ['trafficPolicy.loadBalancer', props.trafficPolicy?.loadBalancer], ['trafficPolicy.connectionPool', props.trafficPolicy?.connectionPool],
+    ['trafficPolicy.outlierDetection', props.trafficPolicy?.outlierDetection], ['allowedNamespaces', props.allowedNamespaces?.length ? props.allowedNamespaces : undefined],
+    ['externalAccess', props.externalAccess], ['dryRun', props.dryRun ? true : undefined], ['serviceAccount', props.serviceAccount],
+  ];
+  for (const [field, set] of needSidecar) {
+    if (set !== undefined) p.addMessage(field, 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+  }
+}
+
+/** Namespaces allowed to call, checked. */
+export function resolveAllowedNamespaces(p: Problems, given: unknown): string[] {
+  const list = given ?? [];
+  if (!Array.isArray(list)) {
+    p.add('allowedNamespaces', list, 'is not a list of namespaces');
+    return [];
+  }
+  list.forEach((n, i) => { if (!isDnsLabel(n)) p.add(`allowedNamespaces[${i}]`, n, 'is not a namespace name (DNS-1123 label)'); });
+  return [...list];
+}
+
+/** Labels and annotations put on every object (application, description, user data). */
+export function resolveMetadata(p: Problems, props: InboundServiceProps) {
+  const labels: Record<string, string> = {};
+  if (props.application !== undefined) {
+    if (!isLabelValue(props.application) || props.application === '') p.add('application', props.application, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+    else labels['app.kubernetes.io/part-of'] = props.application;
+  }
+  const annotations: Record<string, string> = {};
+  if (props.description !== undefined) {
+    if (typeof props.description !== 'string') p.add('description', props.description, 'is not text');
+    else annotations[`${ANNOTATION_PREFIX}description`] = props.description;
+  }
+  const userData = props.userData === undefined || checkKnownKeys(p, 'userData', props.userData, Object.keys(props.userData as object)) ? props.userData ?? {} : {};
+  for (const [k, v] of Object.entries(userData)) {
+    if (!isLabelKey(k) || k.includes('/')) p.add('userData', k, 'is not an annotation name (letters, digits, "-", "_", ".")');
+    else if (typeof v !== 'string') p.add(`userData.${k}`, v, 'is not text');
+    else annotations[`${ANNOTATION_PREFIX}${k}`] = v;
+  }
+  return { labels, annotations };
+}
+
+/** A pinned VIP must lie in the mesh's range. */
+export function checkVip(p: Problems, vip: string | undefined, meshRange: string): void {
+  if (vip === undefined) return;
+  const range = parseVipRange(meshRange);
+  if (!isIPv4(vip)) p.add('vip', vip, 'is not an IPv4 address');
+  else if (range && (ipToNumber(vip) < range.base || ipToNumber(vip) >= range.base + range.size)) p.add('vip', vip, `is outside the mesh's VIP range ${meshRange}`);
+}
+
+export function resolveExternal(p: Problems, given: unknown, ports: readonly PortModel[]): ExternalAccessModel | undefined {
+  if (given === undefined) return undefined;
+  if (given instanceof ExternalAccess) return given._bind(p, 'externalAccess', ports.map((x) => x.number));
+  p.add('externalAccess', given, 'is not an ExternalAccess (ExternalAccess.simple({...}) or ExternalAccess.mutual({...}))');
+  return undefined;
+}
+
+export type { ServiceBaseModel };
+
+function normalizeProtocol(p: Problems, field: string, value: unknown): Protocol | undefined {
+  const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
+  const found = PROTOCOLS.find((x) => x === upper);
+  if (!found) p.add(field, value, `is not a supported protocol (${PROTOCOLS.join(', ')}; any case)`);
+  return found;
+}
+
+interface RawPort {
+  readonly at: string;
+  readonly port: unknown;
+  readonly targetPort: unknown;
+  readonly protocol: unknown;
+  readonly name: unknown;
+}
+
+/** The ports as given: `ports`, or the single `port` (with `protocol` and `targetPort`). */
+function rawPorts(p: Problems, props: InboundServiceProps): RawPort[] {
+  if (props.ports === undefined) {
+    if (props.port !== undefined) return [{ at: '', port: props.port, targetPort: props.targetPort, protocol: props.protocol, name: undefined }];
+    p.addMessage('port', 'is required (the port clients call through the mesh), or give ports');
+    return [];
+  }
+  if (props.port !== undefined || props.targetPort !== undefined) p.addMessage('ports', 'is given together with port/targetPort (use one or the other)');
+  if (!Array.isArray(props.ports) || props.ports.length === 0) {
+    p.add('ports', props.ports, 'is not a non-empty list of ports');
+    return [];
+  }
+  const raw: RawPort[] = [];
+  props.ports.forEach((x: ServicePortProps, i) => {
+    if (!checkKnownKeys(p, `ports[${i}]`, x ?? null, ['port', 'targetPort', 'protocol', 'name'])) return;
+    raw.push({ at: `ports[${i}]`, port: x.port, targetPort: x.targetPort, protocol: x.protocol ?? props.protocol, name: x.name });
+  });
+  return raw;
+}
+
+export function normalizePorts(p: Problems, props: InboundServiceProps): PortModel[] {
+  const out: PortModel[] = [];
+  for (const r of rawPorts(p, props)) {
+    const port = normalizePort(p, r, out);
+    if (port) out.push(port);
+  }
+  return out;
+}
+
+/** One port, every field checked so that one synth reports all of its mistakes. */
+function normalizePort(p: Problems, r: RawPort, earlier: readonly PortModel[]): PortModel | undefined {
+  const f = (name: string) => (r.at ? `${r.at}.${name}` : name);
+  const portOk = isPort(r.port);
+  if (!portOk) p.add(f('port'), r.port, 'is not a port (1-65535)');
+  const targetPort = r.targetPort ?? r.port;
+  const targetOk = r.targetPort === undefined ? portOk : isPort(targetPort);
+  if (!targetOk && r.targetPort !== undefined) p.add(f('targetPort'), targetPort, 'is not a port (1-65535)');
+  let protocol: Protocol | undefined;
+  if (r.protocol === undefined) p.addMessage(f('protocol'), `is required for port ${r.port} (${PROTOCOLS.join(', ')})`);
+  else protocol = normalizeProtocol(p, f('protocol'), r.protocol);
+  if (!portOk || !targetOk || !protocol) return undefined;
+  const name = r.name ?? `${protocol.toLowerCase()}-${r.port}`;
+  if (!isDnsLabel(name)) {
+    p.add(f('name'), name, 'is not a port name (DNS-1123 label)');
+    return undefined;
+  }
+  const lower = String(name).toLowerCase();
+  if (lower !== protocol.toLowerCase() && !lower.startsWith(`${protocol.toLowerCase()}-`)) {
+    p.add(f('name'), name, `does not start with its protocol "${protocol.toLowerCase()}" (Istio reads the protocol from the port name: IST0118)`);
+    return undefined;
+  }
+  const clash = earlier.find((o) => o.number === r.port || o.name === name);
+  if (clash) {
+    p.add(f('port'), r.port, `collides with port ${clash.number} ("${clash.name}"): port numbers and names must be unique`);
+    return undefined;
+  }
+  return { name: name as string, number: r.port as number, targetPort: targetPort as number, protocol };
+}
