@@ -114,7 +114,8 @@ export function resolveAllowedNamespaces(p: Problems, given: unknown): string[] 
     p.add('allowedNamespaces', list, 'is not a list of namespaces');
     return [];
   }
-  list.forEach((n, i) => { if (!isDnsLabel(n)) p.add(`allowedNamespaces[${i}]`, n, 'is not a namespace name (DNS-1123 label)'); });
+  // An index loop, not forEach: a sparse list's holes are mistakes too.
+  for (let i = 0; i < list.length; i++) if (!isDnsLabel(list[i])) p.add(`allowedNamespaces[${i}]`, list[i], 'is not a namespace name (DNS-1123 label)');
   return [...list];
 }
 
@@ -184,10 +185,11 @@ function rawPorts(p: Problems, props: InboundServiceProps): RawPort[] {
     return [];
   }
   const raw: RawPort[] = [];
-  props.ports.forEach((x: ServicePortProps, i) => {
-    if (!checkKnownKeys(p, `ports[${i}]`, x ?? null, ['port', 'targetPort', 'protocol', 'name'])) return;
+  for (let i = 0; i < props.ports.length; i++) { // not forEach: a hole in the list is a mistake too
+    const x: ServicePortProps = props.ports[i];
+    if (!checkKnownKeys(p, `ports[${i}]`, x ?? null, ['port', 'targetPort', 'protocol', 'name'])) continue;
     raw.push({ at: `ports[${i}]`, port: x.port, targetPort: x.targetPort, protocol: x.protocol ?? props.protocol, name: x.name });
-  });
+  }
   return raw;
 }
 
