@@ -245,7 +245,9 @@ export class Mesh extends Construct {
     for (const planned of plan) {
       const chart = this.charts.get(planned.cluster)!;
       materialize(chart, planned);
-      this.created.set(chart, [...(this.created.get(chart) ?? []), materializedId(planned)]);
+      const ids = this.created.get(chart) ?? [];
+      ids.push(materializedId(planned));
+      this.created.set(chart, ids);
     }
   }
 

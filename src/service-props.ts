@@ -4,15 +4,127 @@
  */
 import { normalizeDuration } from './duration';
 import { ExternalAccess } from './external-access';
-import type { InboundServiceProps, ServicePortProps } from './inbound-service';
-import type { ServiceBaseModel } from './mesh';
+import type { DurationInput } from './duration';
+import type { MeshCluster, ServiceBaseModel } from './mesh';
 import { ExternalAccessModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, RetriesModel, TrafficPolicyModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort } from './names';
 import { checkKnownKeys, Problems } from './problems';
 import { ANNOTATION_PREFIX } from './render/labels';
 import { checkSelector } from './cluster-settings';
-import { normalizeRetries, normalizeTrafficPolicy } from './traffic-policy';
+import { normalizeRetries, normalizeTrafficPolicy, RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
 import { ipToNumber, parseVipRange } from './vip';
+
+/** A protocol, in any case (`http`, `HTTP`, `Http`). */
+export type ProtocolInput = Protocol | Lowercase<Protocol> | (string & {});
+
+export interface ServicePortProps {
+  /** The port clients call, exposed through the mesh (the Kubernetes Service port). */
+  readonly port: number;
+  /**
+   * The container port behind it.
+   * @default - the same as `port`
+   */
+  readonly targetPort?: number;
+  /** What the port speaks: HTTP, HTTP2, GRPC, TCP or TLS (any case). */
+  readonly protocol: ProtocolInput;
+  /**
+   * Port name. Istio reads the protocol from it, so it must start with the protocol.
+   * @default `<protocol>-<port>`, e.g. `http-8000`
+   */
+  readonly name?: string;
+}
+
+export interface InboundServiceProps {
+  /**
+   * Intent name: every Istio object rendered for the service is named after it. Unique in
+   * the mesh; renaming the construct id does not rename objects when this is set.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The Kubernetes Service name (seed `servicename`).
+   * @default - the intent name
+   */
+  readonly serviceName?: string;
+  /** @default 'default' */
+  readonly namespace?: string;
+  /** Free text, rendered as an annotation. @default - none */
+  readonly description?: string;
+  /** Seed `userdata1`, `userdata2`, ...: rendered as annotations. @default - none */
+  readonly userData?: Record<string, string>;
+  /** Application the service belongs to (label `app.kubernetes.io/part-of`). @default - none */
+  readonly application?: string;
+  /**
+   * Protocol of the single port (with `port`), or of the `ports` that do not name one.
+   * @default - none: required unless every port in `ports` names its protocol
+   */
+  readonly protocol?: ProtocolInput;
+  /**
+   * The port exposed through the mesh (seed: "not the port it is actually running on").
+   * Give `port` (with `protocol` and `targetPort`) or `ports`, not both.
+   * @default - none: required unless `ports` is given
+   */
+  readonly port?: number;
+  /** The container port behind `port`. @default - the same as `port` */
+  readonly targetPort?: number;
+  /** Several ports. @default - the single `port` */
+  readonly ports?: ServicePortProps[];
+  /**
+   * A headless (stateful) service whose instances are addressed one by one
+   * (`<svc>-<i>.<svc>.<ns>.svc.cluster.local`); needs `instances`.
+   * @default false
+   */
+  readonly headless?: boolean;
+  /** Number of instances (StatefulSet replicas) of a headless service. @default - required when headless */
+  readonly instances?: number;
+  /**
+   * Whether the workload runs the Istio sidecar (seed `istio-proxy`). Without it only
+   * inbound routing is possible: no mTLS, load balancing, circuit breaking or access rules.
+   * @default true
+   */
+  readonly sidecar?: boolean;
+  /** The service mesh; only `istio` is supported. @default 'istio' */
+  readonly serviceMesh?: 'istio';
+  /** Load balancing, connection pool, outlier detection. @default - Istio's defaults */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+  /** Request timeout (HTTP family only). @default - none */
+  readonly timeout?: DurationInput;
+  /** Retries (HTTP family only). @default - Istio's default retries */
+  readonly retries?: RetryPolicy;
+  /**
+   * Namespaces whose workloads may call the service (seed `namespaces`), in addition to the
+   * clients added with `allowFrom`.
+   * @default - none
+   */
+  readonly allowedNamespaces?: string[];
+  /**
+   * Access for clients outside the mesh through the ingress gateway (seed `mutualTLS`
+   * SIMPLE or MUTUAL). @default - none: mesh clients only (ISTIO_MUTUAL)
+   */
+  readonly externalAccess?: ExternalAccess;
+  /** Labels of the service's pods. @default { app: <serviceName> } */
+  readonly workloadLabels?: Record<string, string>;
+  /**
+   * Service account of the service's pods. When set, remote clients verify the server's
+   * identity (ServiceEntry subjectAltNames).
+   * @default - not pinned
+   */
+  readonly serviceAccount?: string;
+  /**
+   * Render the AuthorizationPolicy in dry-run mode (`istio.io/dry-run`): decisions are logged,
+   * not enforced.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /** Pin the virtual IP remote clients resolve the service to. @default - allocated from the mesh's range */
+  readonly vip?: string;
+  /**
+   * Other clusters the same service (same name and namespace) runs in. Remote clients get
+   * an endpoint per cluster.
+   * @default - only the cluster the construct is declared in
+   */
+  readonly additionalClusters?: MeshCluster[];
+}
 
 /** Every prop an InboundService takes (anything else is a misspelling). */
 export const INBOUND_SERVICE_KEYS = [

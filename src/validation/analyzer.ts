@@ -39,21 +39,48 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
   return !!selector && Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-export function analyzeCluster(view: ClusterView): Finding[] {
-  const out: Finding[] = [];
-  // Sorted, so findings do not depend on the order objects were declared in.
-  const objects = [...view.objects].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
-  const of = (kind: string) => objects.filter((o) => o.kind === kind);
-  const serviceEntries = of('ServiceEntry');
-  const seHosts = new Set<string>(serviceEntries.flatMap((se) => se.spec?.hosts ?? []));
-  const known = (host: string) => view.serviceHosts.has(host) || seHosts.has(host);
+/** The objects of one cluster, sorted and grouped by kind, with the hosts known there. */
+class ClusterIndex {
+  public readonly objects: readonly any[];
+  private readonly byKind = new Map<string, any[]>();
+  private readonly seHosts: Set<string>;
 
-  // IST0101: VirtualService destinations must exist in this cluster's view.
-  for (const vs of of('VirtualService')) {
+  constructor(private readonly view: ClusterView) {
+    // Sorted, so findings do not depend on the order objects were declared in.
+    this.objects = [...view.objects].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    for (const o of this.objects) {
+      const list = this.byKind.get(o.kind) ?? [];
+      list.push(o);
+      this.byKind.set(o.kind, list);
+    }
+    this.seHosts = new Set<string>(this.of('ServiceEntry').flatMap((se) => se.spec?.hosts ?? []));
+  }
+
+  public of(kind: string): readonly any[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** A host some proxy here can resolve: a service placed in the cluster or a ServiceEntry host. */
+  public known(host: string): boolean {
+    return this.view.serviceHosts.has(host) || this.seHosts.has(host);
+  }
+}
+
+type Check = (c: ClusterIndex) => Finding[];
+
+export function analyzeCluster(view: ClusterView): Finding[] {
+  const index = new ClusterIndex(view);
+  return CHECKS.flatMap((check) => check(index));
+}
+
+/** IST0101: VirtualService destinations and gateways must exist in this cluster's view. */
+function virtualServiceReferences(c: ClusterIndex): Finding[] {
+  const out: Finding[] = [];
+  for (const vs of c.of('VirtualService')) {
     for (const r of [...(vs.spec?.http ?? []), ...(vs.spec?.tcp ?? []), ...(vs.spec?.tls ?? [])]) {
       for (const d of r.route ?? []) {
         const host = d.destination?.host;
-        if (host && !known(host)) {
+        if (host && !c.known(host)) {
           out.push({ code: 'IST0101', severity: 'error', object: id(vs), message: `routes to host "${host}", which is neither a service nor a ServiceEntry in this cluster` });
         }
       }
@@ -61,74 +88,103 @@ export function analyzeCluster(view: ClusterView): Finding[] {
     for (const gw of vs.spec?.gateways ?? []) {
       if (gw === 'mesh') continue;
       const [ns, name] = gw.split('/');
-      if (!of('Gateway').some((g) => g.metadata.namespace === ns && g.metadata.name === name)) {
+      if (!c.of('Gateway').some((g) => g.metadata.namespace === ns && g.metadata.name === name)) {
         out.push({ code: 'IST0101', severity: 'error', object: id(vs), message: `is bound to gateway "${gw}", which this cluster does not have` });
       }
     }
   }
+  return out;
+}
 
-  // IST0128 / IST0129: SIMPLE or MUTUAL origination needs a CA (or a credential).
-  for (const dr of of('DestinationRule')) {
+/** IST0128 / IST0129: SIMPLE or MUTUAL origination needs a CA (or a credential). */
+function unverifiedOrigination(c: ClusterIndex): Finding[] {
+  return c.of('DestinationRule').flatMap((dr): Finding[] => {
     const tls = dr.spec?.trafficPolicy?.tls;
-    if (tls && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && !tls.caCertificates && !tls.credentialName) {
-      out.push({ code: tls.mode === 'SIMPLE' ? 'IST0128' : 'IST0129', severity: 'error', object: id(dr), message: `originates ${tls.mode} TLS without caCertificates or credentialName, so the server is not verified` });
-    }
-  }
+    if (!tls || (tls.mode !== 'SIMPLE' && tls.mode !== 'MUTUAL') || tls.caCertificates || tls.credentialName) return [];
+    const message = `originates ${tls.mode} TLS without caCertificates or credentialName, so the server is not verified`;
+    return [{ code: tls.mode === 'SIMPLE' ? 'IST0128' : 'IST0129', severity: 'error', object: id(dr), message }];
+  });
+}
 
-  // IST0134: TCP ports need addresses, or every TCP service entry shares one listener.
-  for (const se of serviceEntries) {
+/** IST0134: TCP ports need addresses, or every TCP service entry shares one listener. */
+function tcpWithoutAddress(c: ClusterIndex): Finding[] {
+  return c.of('ServiceEntry').flatMap((se): Finding[] => {
     const tcp = (se.spec?.ports ?? []).some((p: any) => TCP_LIKE.has(String(p.protocol ?? '').toUpperCase()));
-    if (tcp && !(se.spec?.addresses?.length > 0)) {
-      out.push({ code: 'IST0134', severity: 'error', object: id(se), message: 'has TCP ports but no addresses' });
-    }
-  }
+    return tcp && !(se.spec?.addresses?.length > 0) ? [{ code: 'IST0134', severity: 'error', object: id(se), message: 'has TCP ports but no addresses' }] : [];
+  });
+}
 
-  // Two DestinationRules (or ServiceEntries) for one host visible to one namespace: Istio
-  // silently uses one of them.
-  for (const kind of ['DestinationRule', 'ServiceEntry']) {
-    const objs = of(kind);
+/**
+ * Two DestinationRules (or ServiceEntries) for one host visible to one namespace: Istio
+ * silently uses one of them. Objects are grouped by host, so only objects sharing a host are
+ * compared (in the same order as comparing every pair).
+ */
+function duplicateHosts(c: ClusterIndex): Finding[] {
+  return ['DestinationRule', 'ServiceEntry'].flatMap((kind) => {
+    const objs = c.of(kind);
     const hostsOf = (o: any): string[] => (kind === 'DestinationRule' ? [o.spec?.host] : o.spec?.hosts ?? []);
-    for (let i = 0; i < objs.length; i++) {
-      for (let j = i + 1; j < objs.length; j++) {
-        const shared = hostsOf(objs[i]).filter((h) => hostsOf(objs[j]).includes(h));
-        if (shared.length > 0 && overlaps(visibility(objs[i]), visibility(objs[j]))) {
-          out.push({ code: 'INTENTS', severity: 'error', object: id(objs[j]), message: `is a second ${kind} for host "${shared[0]}" visible to the same namespaces as ${id(objs[i])}` });
-        }
-      }
-    }
-  }
+    return pairsSharingAHost(objs.map(hostsOf)).flatMap(([i, j]): Finding[] => {
+      if (!overlaps(visibility(objs[i]), visibility(objs[j]))) return [];
+      const shared = hostsOf(objs[i]).filter((h) => hostsOf(objs[j]).includes(h));
+      return [{ code: 'INTENTS', severity: 'error', object: id(objs[j]), message: `is a second ${kind} for host "${shared[0]}" visible to the same namespaces as ${id(objs[i])}` }];
+    });
+  });
+}
 
-  // Principals and namespaces are only known under mTLS: the selected workload needs STRICT.
-  for (const ap of of('AuthorizationPolicy')) {
+/** Index pairs [i, j] (i < j, sorted) of lists that share at least one host. */
+function pairsSharingAHost(hosts: ReadonlyArray<readonly string[]>): Array<[number, number]> {
+  const byHost = new Map<string, number[]>();
+  hosts.forEach((list, i) => new Set(list).forEach((h) => {
+    const indexes = byHost.get(h) ?? [];
+    indexes.push(i);
+    byHost.set(h, indexes);
+  }));
+  const pairs = new Map<string, [number, number]>();
+  for (const indexes of byHost.values()) {
+    for (let a = 0; a < indexes.length; a++) for (let b = a + 1; b < indexes.length; b++) pairs.set(`${indexes[a]} ${indexes[b]}`, [indexes[a], indexes[b]]);
+  }
+  return [...pairs.values()].sort(([i1, j1], [i2, j2]) => i1 - i2 || j1 - j2);
+}
+
+/** Principals and namespaces are only known under mTLS: the selected workload needs STRICT. */
+function identityWithoutStrictMtls(c: ClusterIndex): Finding[] {
+  return c.of('AuthorizationPolicy').flatMap((ap): Finding[] => {
     const usesIdentity = (ap.spec?.rules ?? []).some((r: any) => (r.from ?? []).some((f: any) => f.source?.principals || f.source?.namespaces));
-    if (!usesIdentity) continue;
+    if (!usesIdentity) return [];
     const labels = ap.spec?.selector?.matchLabels ?? {};
-    const strict = of('PeerAuthentication').some((pa) => pa.metadata.namespace === ap.metadata.namespace && pa.spec?.mtls?.mode === 'STRICT'
+    const strict = c.of('PeerAuthentication').some((pa) => pa.metadata.namespace === ap.metadata.namespace && pa.spec?.mtls?.mode === 'STRICT'
       && (!pa.spec?.selector || selects(pa.spec.selector.matchLabels, labels)));
-    if (!strict) {
-      out.push({ code: 'INTENTS', severity: 'error', object: id(ap), message: 'matches principals or namespaces, but no STRICT PeerAuthentication covers its workload (identities would be unverified)' });
-    }
-  }
+    if (strict) return [];
+    const message = 'matches principals or namespaces, but no STRICT PeerAuthentication covers its workload (identities would be unverified)';
+    return [{ code: 'INTENTS', severity: 'error', object: id(ap), message }];
+  });
+}
 
-  // Gateway hosts must lead somewhere: a service, a ServiceEntry, or a VirtualService bound to it.
-  for (const gw of of('Gateway')) {
+/** Gateway hosts must lead somewhere: a service, a ServiceEntry, or a VirtualService bound to it. */
+function gatewayHosts(c: ClusterIndex): Finding[] {
+  const out: Finding[] = [];
+  for (const gw of c.of('Gateway')) {
     const ref = `${gw.metadata.namespace}/${gw.metadata.name}`;
-    const routed = new Set<string>(of('VirtualService').filter((vs) => (vs.spec?.gateways ?? []).includes(ref)).flatMap((vs) => vs.spec?.hosts ?? []));
+    const routed = new Set<string>(c.of('VirtualService').filter((vs) => (vs.spec?.gateways ?? []).includes(ref)).flatMap((vs) => vs.spec?.hosts ?? []));
     for (const server of gw.spec?.servers ?? []) {
       for (const h of server.hosts ?? []) {
         const host = h.includes('/') ? h.split('/')[1] : h;
         if (host === '*' || host.startsWith('*.')) {
           out.push({ code: 'INTENTS', severity: 'error', object: id(gw), message: `exposes wildcard host "${h}"; only hosts that clients use may be exposed` });
-        } else if (!known(host) && !routed.has(host)) {
+        } else if (!c.known(host) && !routed.has(host)) {
           out.push({ code: 'IST0101', severity: 'error', object: id(gw), message: `exposes host "${host}", which has no service, ServiceEntry or VirtualService in this cluster` });
         }
       }
     }
   }
+  return out;
+}
 
-  // IST0145: two Gateways for the same gateway workload, port and host conflict.
+/** IST0145: two Gateways for the same gateway workload, port and host conflict. */
+function conflictingGateways(c: ClusterIndex): Finding[] {
+  const out: Finding[] = [];
   const bound = new Map<string, string>();
-  for (const gw of of('Gateway')) {
+  for (const gw of c.of('Gateway')) {
     const selector = JSON.stringify(Object.entries(gw.spec?.selector ?? {}).sort());
     for (const server of gw.spec?.servers ?? []) {
       for (const h of server.hosts ?? []) {
@@ -139,22 +195,29 @@ export function analyzeCluster(view: ClusterView): Finding[] {
       }
     }
   }
+  return out;
+}
 
-  // One VIP, one host: a shared address would send one service's traffic to another.
+/** One VIP, one host: a shared address would send one service's traffic to another. */
+function sharedAddresses(c: ClusterIndex): Finding[] {
+  const out: Finding[] = [];
   const vipOwner = new Map<string, { host: string; obj: string }>();
-  for (const se of serviceEntries) {
+  for (const se of c.of('ServiceEntry')) {
     for (const a of se.spec?.addresses ?? []) {
       const host = (se.spec?.hosts ?? [])[0];
       const prev = vipOwner.get(a);
-      if (prev && prev.host !== host) {
-        out.push({ code: 'INTENTS', severity: 'error', object: id(se), message: `uses address ${a}, already used for host "${prev.host}" by ${prev.obj}` });
-      } else if (!prev) {
-        vipOwner.set(a, { host, obj: id(se) });
-      }
+      if (prev && prev.host !== host) out.push({ code: 'INTENTS', severity: 'error', object: id(se), message: `uses address ${a}, already used for host "${prev.host}" by ${prev.obj}` });
+      else if (!prev) vipOwner.set(a, { host, obj: id(se) });
     }
   }
   return out;
 }
+
+/** Every check, in the order findings are reported. */
+const CHECKS: readonly Check[] = [
+  virtualServiceReferences, unverifiedOrigination, tcpWithoutAddress, duplicateHosts, identityWithoutStrictMtls, gatewayHosts, conflictingGateways,
+  sharedAddresses,
+];
 
 export function formatFinding(f: Finding): string {
   return `${f.code} ${f.object}: ${f.message}`;
