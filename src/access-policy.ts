@@ -57,9 +57,13 @@ export class ServiceAccessPolicy extends IntentConstruct {
     if (!checkKnownKeys(p, '', props, ['name', 'client', 'principal', 'rules'])) props = { rules: [] };
     const name = props.name ?? id;
     if (!isDnsSubdomain(name)) p.add('name', name, 'is not a DNS-1123 subdomain');
-    if (!(scope instanceof InboundService)) throw new Error(`[${this.node.path}] scope: a ServiceAccessPolicy must be declared inside the InboundService it protects`);
+    if (!(scope instanceof InboundService)) {
+      throw new Error(`[${this.node.path}] scope: a ServiceAccessPolicy must be declared inside the InboundService it protects`);
+    }
     this.principal = resolvePrincipal(p, props, scope.mesh.trustDomain);
-    if (!scope.sidecar) p.addMessage('rules', `need the Istio sidecar on ${scope.node.path} (it has sidecar: false), which enforces them with mesh mTLS identities`);
+    if (!scope.sidecar) {
+      p.addMessage('rules', `need the Istio sidecar on ${scope.node.path} (it has sidecar: false), which enforces them with mesh mTLS identities`);
+    }
     const rules = normalizeRules(p, props.rules, scope);
     if (isServiceClient(props.client) && this.problems.isEmpty) scope.allowFrom(props.client);
     const model = { path: this.node.path, name, principal: this.principal, rules };
@@ -81,7 +85,9 @@ function resolvePrincipal(p: Problems, props: ServiceAccessPolicyProps, trustDom
   }
   const parsed = parsePrincipal(props.principal);
   if (!parsed) p.add('principal', props.principal, 'is not a principal ("<trustDomain>/ns/<namespace>/sa/<serviceAccount>")');
-  else if (parsed.trustDomain !== trustDomain) p.add('principal', props.principal, `is in trust domain "${parsed.trustDomain}", not the mesh's "${trustDomain}"`);
+  else if (parsed.trustDomain !== trustDomain) {
+    p.add('principal', props.principal, `is in trust domain "${parsed.trustDomain}", not the mesh's "${trustDomain}"`);
+  }
   return props.principal;
 }
 
@@ -105,10 +111,14 @@ function normalizeRules(p: Problems, rules: unknown, service: InboundService): A
   const out: AccessRuleModel[] = [];
   rules.forEach((r: AccessRule, i) => {
     const at = `rules[${i}]`;
-    if (r === null || typeof r !== 'object' || Array.isArray(r)) { p.add(at, r, 'is not a rule ({ methods, paths })'); return; }
-    for (const k of Object.keys(r)) if (k !== 'methods' && k !== 'paths') p.add(`${at}.${k}`, (r as any)[k], 'is not a rule field (methods, paths)');
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+      p.add(at, r, 'is not a rule ({ methods, paths })');
+      return;
+    }
+    for (const [k, v] of Object.entries(r)) if (k !== 'methods' && k !== 'paths') p.add(`${at}.${k}`, v, 'is not a rule field (methods, paths)');
     if ((r.methods !== undefined || r.paths !== undefined) && !service.isHttp && service.ports.length > 0) {
-      p.addMessage(at, `names methods or paths, which never match on ${service.ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} (only HTTP, HTTP2 and GRPC carry them)`);
+      const ports = service.ports.map((x) => `${x.number}/${x.protocol}`).join(', ');
+      p.addMessage(at, `names methods or paths, which never match on ${ports} (only HTTP, HTTP2 and GRPC carry them)`);
       return;
     }
     out.push({ methods: normalizeMethods(p, at, r.methods), paths: normalizePaths(p, at, r.paths) });

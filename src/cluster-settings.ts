@@ -13,7 +13,9 @@ export function resolveCluster(p: Problems, at: string, c: ClusterProps): Cluste
   const rootNamespace = c.rootNamespace ?? 'istio-system';
   if (!isDnsLabel(rootNamespace)) p.add(`${at}.rootNamespace`, rootNamespace, 'is not a namespace name (DNS-1123 label)');
   const network = c.network ?? name;
-  if (typeof network !== 'string' || !isLabelValue(network) || network === '') p.add(`${at}.network`, network, 'is not a network name (a label value)');
+  if (typeof network !== 'string' || !isLabelValue(network) || network === '') {
+    p.add(`${at}.network`, network, 'is not a network name (a label value)');
+  }
   let ew = c.eastWestGateway ?? {};
   if (!checkKnownKeys(p, `${at}.eastWestGateway`, ew, ['address', 'port', 'meshTlsPort', 'selector', 'namespace'])) ew = {};
   const eastWestNamespace = ew.namespace ?? rootNamespace;
@@ -25,18 +27,24 @@ export function resolveCluster(p: Problems, at: string, c: ClusterProps): Cluste
   if (!isPort(port)) p.add(`${at}.eastWestGateway.port`, port, 'is not a port (1-65535)');
   const meshTlsPort = ew.meshTlsPort ?? 15444;
   if (!isPort(meshTlsPort)) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, 'is not a port (1-65535)');
-  else if (meshTlsPort === port) p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, `collides with the passthrough port ${port} (choose another port)`);
+  else if (meshTlsPort === port) {
+    p.add(`${at}.eastWestGateway.meshTlsPort`, meshTlsPort, `collides with the passthrough port ${port} (choose another port)`);
+  }
   const selector = ew.selector ?? { istio: 'eastwestgateway' };
   checkSelector(p, `${at}.eastWestGateway.selector`, selector);
   let ing = c.ingressGateway ?? {};
   if (!checkKnownKeys(p, `${at}.ingressGateway`, ing, ['selector', 'namespace', 'serviceAccount', 'address'])) ing = {};
-  if (ing.address !== undefined && !isIP(ing.address) && !isHostname(ing.address)) p.add(`${at}.ingressGateway.address`, ing.address, 'is neither an IP address nor a fully qualified DNS name');
+  if (ing.address !== undefined && !isIP(ing.address) && !isHostname(ing.address)) {
+    p.add(`${at}.ingressGateway.address`, ing.address, 'is neither an IP address nor a fully qualified DNS name');
+  }
   const ingressSelector = ing.selector ?? { istio: 'ingressgateway' };
   checkSelector(p, `${at}.ingressGateway.selector`, ingressSelector);
   const ingressNamespace = ing.namespace ?? rootNamespace;
   if (!isDnsLabel(ingressNamespace)) p.add(`${at}.ingressGateway.namespace`, ingressNamespace, 'is not a namespace name (DNS-1123 label)');
   const serviceAccount = ing.serviceAccount ?? 'istio-ingressgateway-service-account';
-  if (!isDnsSubdomain(serviceAccount)) p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  if (!isDnsSubdomain(serviceAccount)) {
+    p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  }
   return {
     name: String(name),
     network: String(network),
@@ -54,7 +62,9 @@ export function checkSelector(p: Problems, field: string, selector: unknown): vo
   }
   for (const [k, v] of Object.entries(selector)) {
     if (!isLabelKey(k) || k.includes('*')) p.add(`${field}`, k, 'is not a label key');
-    else if (!isLabelValue(v) || v === '' || String(v).includes('*')) p.add(`${field}.${k}`, v, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+    else if (!isLabelValue(v) || v === '' || String(v).includes('*')) {
+      p.add(`${field}.${k}`, v, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+    }
   }
 }
 

@@ -8,7 +8,9 @@ import { Problems } from './problems';
 export type DurationInput = Duration | string;
 
 /** Nanoseconds per unit (exact integers: no floating-point rounding of "1.001s"). */
-const UNIT_NS: Record<string, bigint> = { h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, µs: 1_000n, ns: 1n };
+const UNIT_NS: Record<string, bigint> = {
+  h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, µs: 1_000n, ns: 1n,
+};
 const PART = /([0-9]+)(?:\.([0-9]+))?(h|ms|m|s|us|µs|ns)/y;
 
 /** Nanoseconds of a Go-style duration string, or undefined when it is not one. */
@@ -54,7 +56,8 @@ export function normalizeDuration(problems: Problems, field: string, value: unkn
     try {
       ms = value.toMilliseconds();
     } catch {
-      problems.add(field, value.toHumanString?.() ?? String(value), 'is not a whole number of milliseconds (Istio durations have millisecond precision)');
+      problems.add(field, value.toHumanString?.() ?? String(value),
+        'is not a whole number of milliseconds (Istio durations have millisecond precision)');
       return undefined;
     }
   } else if (typeof value === 'string') {

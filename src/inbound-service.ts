@@ -10,7 +10,7 @@ import {
   checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
   resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
 } from './service-props';
-import type { InboundServiceProps, ServicePortProps } from './service-props';
+import type { InboundServiceProps, ProtocolInput, ServicePortProps } from './service-props';
 
 export type { InboundServiceProps, ProtocolInput, ServicePortProps } from './service-props';
 
@@ -25,11 +25,16 @@ export class InboundService extends IntentConstruct implements IInboundService {
    * unnamed port takes `protocol`. A named port that does not start with its protocol is an
    * error (IST0118), because Istio would not see the protocol either.
    */
-  public static fromKplusService(scope: MeshCluster, id: string, service: IKplusService, props: Omit<InboundServiceProps, 'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
+  public static fromKplusService(scope: MeshCluster, id: string, service: IKplusService, props: Omit<InboundServiceProps,
+    'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
     const manifest = ApiObject.of(service).toJson();
-    const ports: ServicePortProps[] = (manifest.spec?.ports ?? []).map((p: any) => {
-      const named = PROTOCOLS.find((proto) => typeof p.name === 'string' && (p.name.toUpperCase() === proto || p.name.toUpperCase().startsWith(`${proto}-`)));
-      return { port: p.port, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined, protocol: named ?? props.protocol, name: p.name };
+    const given: KplusPort[] = manifest.spec?.ports ?? [];
+    const ports = given.map((p): ServicePortProps => {
+      const upper = typeof p.name === 'string' ? p.name.toUpperCase() : undefined;
+      const named = PROTOCOLS.find((proto) => upper === proto || upper?.startsWith(`${proto}-`));
+      const targetPort = typeof p.targetPort === 'number' ? p.targetPort : undefined;
+      // No protocol at all is reported by the port checks ("protocol is required").
+      return { port: p.port, targetPort, protocol: (named ?? props.protocol) as ProtocolInput, name: p.name };
     });
     return new InboundService(scope, id, {
       namespace: manifest.metadata?.namespace,
@@ -106,7 +111,10 @@ export class InboundService extends IntentConstruct implements IInboundService {
       this.problems.add('allowedNamespaces', namespaces, 'is not a list of namespaces');
       return;
     }
-    if (!this.base.sidecar && namespaces.length > 0) this.problems.addMessage('allowedNamespaces', 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+    if (!this.base.sidecar && namespaces.length > 0) {
+      this.problems.addMessage('allowedNamespaces',
+        'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+    }
     for (const n of namespaces) {
       if (!isDnsLabel(n)) this.problems.add('allowedNamespaces', n, 'is not a namespace name (DNS-1123 label)');
       else if (!this.extraNamespaces.includes(n) && !this.base.allowedNamespaces.includes(n)) this.extraNamespaces.push(n);
@@ -150,4 +158,11 @@ export class InboundService extends IntentConstruct implements IInboundService {
  */
 export interface IKplusService extends IConstruct {
   readonly name: string;
+}
+
+/** A port of a rendered Kubernetes Service (`targetPort` may be a name). */
+interface KplusPort {
+  readonly port: number;
+  readonly targetPort?: number | string;
+  readonly name?: string;
 }

@@ -7,6 +7,7 @@ import { isDnsLabel, isTrustDomain } from './names';
 import { checkKnownKeys, IntentError, Problems } from './problems';
 import { checkVips, PlannedObject, plannedKey, planMesh } from './plan';
 import { materialize, materializedId } from './render/materialize';
+import type { Manifest } from './render/object';
 import { checkServices } from './rules/cross-intent';
 import type { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import { checkManifests } from './validation/synth-checks';
@@ -58,7 +59,7 @@ interface Synthesis {
   readonly version: number;
   /** Objects two intents would both render (e.g. service `a-0` and instance 0 of `a`). */
   readonly conflicts: string[];
-  readonly rendered: ReadonlyMap<string, any[]>;
+  readonly rendered: ReadonlyMap<string, Manifest[]>;
 }
 
 const MESH_KEYS = ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'];
@@ -105,15 +106,23 @@ export class Mesh extends Construct {
     const p = this.problems;
     if (!checkKnownKeys(p, '', props, MESH_KEYS)) props = { clusters: [] };
     this.name = props.name ?? id;
-    if (!isDnsLabel(this.name) || this.name.length > 50) p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (lowercase letters, digits, "-")');
+    if (!isDnsLabel(this.name) || this.name.length > 50) {
+      p.add('name', this.name, 'is not a DNS-1123 label of at most 50 characters (lowercase letters, digits, "-")');
+    }
     this.trustDomain = props.trustDomain ?? 'cluster.local';
-    if (!isTrustDomain(this.trustDomain)) p.add('trustDomain', this.trustDomain, 'is not a trust domain (a lowercase DNS name such as "cluster.local" or "example.org")');
+    if (!isTrustDomain(this.trustDomain)) {
+      p.add('trustDomain', this.trustDomain, 'is not a trust domain (a lowercase DNS name such as "cluster.local" or "example.org")');
+    }
     this.discovery = props.discovery ?? 'federated';
-    if (this.discovery !== 'federated' && this.discovery !== 'multi-primary') p.add('discovery', this.discovery, 'is not a discovery mode ("federated" or "multi-primary")');
+    if (this.discovery !== 'federated' && this.discovery !== 'multi-primary') {
+      p.add('discovery', this.discovery, 'is not a discovery mode ("federated" or "multi-primary")');
+    }
     this.checkManifestsAtSynth = props.checkManifests ?? true;
     if (typeof this.checkManifestsAtSynth !== 'boolean') p.add('checkManifests', props.checkManifests, 'is not true or false');
     this.vipRange = props.vipRange ?? '240.240.0.0/16';
-    if (!parseVipRange(this.vipRange)) p.add('vipRange', this.vipRange, 'is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "240.240.0.0/16"');
+    if (!parseVipRange(this.vipRange)) {
+      p.add('vipRange', this.vipRange, 'is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "240.240.0.0/16"');
+    }
     this.addClusters(Array.isArray(props.clusters) ? props.clusters : [], props.clusters);
     this.node.addValidation({ validate: () => this.validateMesh() });
   }
@@ -121,7 +130,10 @@ export class Mesh extends Construct {
   /** The cluster (Chart) with this name. */
   public cluster(name: string): MeshCluster {
     const c = this.charts.get(name);
-    if (!c) throw new IntentError(this.node.path, 'cluster', name, `is not declared in this mesh (declared: ${[...this.charts.keys()].join(', ') || 'none'})`);
+    if (!c) {
+      throw new IntentError(this.node.path, 'cluster', name,
+        `is not declared in this mesh (declared: ${[...this.charts.keys()].join(', ') || 'none'})`);
+    }
     return c;
   }
 
@@ -185,7 +197,7 @@ export class Mesh extends Construct {
   }
 
   /** @internal the rendered objects of one cluster (after a valid synth preparation). */
-  public _renderedObjects(cluster: string): any[] {
+  public _renderedObjects(cluster: string): Manifest[] {
     return this.prepare().rendered.get(cluster) ?? [];
   }
 
@@ -231,7 +243,10 @@ export class Mesh extends Construct {
     for (const o of planMesh(this.model())) {
       const prev = plan.get(plannedKey(o));
       if (!prev) plan.set(plannedKey(o), o);
-      else conflicts.push(`cluster ${o.cluster}: ${o.kind} ${o.meta.namespace}/${o.meta.name} would be rendered for both ${prev.owner} and ${o.owner} (derived names collide: rename one of the intents)`);
+      else {
+        conflicts.push(`cluster ${o.cluster}: ${o.kind} ${o.meta.namespace}/${o.meta.name} would be rendered for both ${prev.owner} and ${o.owner} `
+          + '(derived names collide: rename one of the intents)');
+      }
     }
     if (conflicts.length === 0) this.createObjects([...plan.values()]);
     const rendered = new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
@@ -268,7 +283,7 @@ export class Mesh extends Construct {
 }
 
 /** Every API object of a chart (the mesh's and any the user added), rendered to JSON. */
-function renderChart(chart: MeshCluster): any[] {
+function renderChart(chart: MeshCluster): Manifest[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart).map((o) => o.toJson());
 }
 
@@ -287,7 +302,9 @@ export class MeshCluster extends Chart {
   /** The cluster chart that contains a construct. */
   public static override of(scope: IConstruct): MeshCluster {
     const found = scope.node.scopes.slice().reverse().find((s): s is MeshCluster => MeshCluster.isMeshCluster(s));
-    if (!found) throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a mesh cluster (declare intents in mesh.cluster("<name>"))');
+    if (!found) {
+      throw new IntentError(scope.node.path, 'scope', scope.node.path, 'is not inside a mesh cluster (declare intents in mesh.cluster("<name>"))');
+    }
     return found;
   }
 
@@ -308,7 +325,7 @@ export class MeshCluster extends Chart {
    * validate the whole app, and the mesh's validation renders the clusters itself).
    * @internal
    */
-  public _renderObjects(): any[] {
+  public _renderObjects(): Manifest[] {
     return this.mesh._renderedObjects(this.clusterName);
   }
 

@@ -27,7 +27,14 @@ export interface PortModel {
 export interface TrafficPolicyModel {
   readonly loadBalancer?:
     | { readonly simple: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' }
-    | { readonly consistentHash: { readonly httpCookie?: { name: string; path?: string; ttl?: string }; readonly httpHeaderName?: string; readonly httpQueryParameterName?: string; readonly useSourceIp?: boolean } };
+    | {
+      readonly consistentHash: {
+        readonly httpCookie?: { name: string; path?: string; ttl?: string };
+        readonly httpHeaderName?: string;
+        readonly httpQueryParameterName?: string;
+        readonly useSourceIp?: boolean;
+      };
+    };
   readonly connectionPool?: {
     readonly tcp?: { readonly maxConnections?: number; readonly connectTimeout?: string };
     readonly http?: { readonly http2MaxRequests?: number; readonly maxRequestsPerConnection?: number; readonly http1MaxPendingRequests?: number };

@@ -14,8 +14,12 @@ export function placementOf(p: Problems, home: MeshCluster, additional: readonly
   const list: readonly unknown[] = additional ?? [];
   list.forEach((item, i) => {
     const c = MeshCluster.isMeshCluster(item) ? item : undefined;
-    if (!c || c.mesh !== home.mesh) p.add(`additionalClusters[${i}]`, (item as IConstructLike)?.node?.path ?? item, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
-    else if (clusters.includes(c.clusterName)) p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the intent is declared in)');
+    if (!c || c.mesh !== home.mesh) {
+      p.add(`additionalClusters[${i}]`, (item as IConstructLike)?.node?.path ?? item, 'is not a cluster of this mesh (use mesh.cluster("<name>"))');
+    }
+    else if (clusters.includes(c.clusterName)) {
+      p.add(`additionalClusters[${i}]`, c.clusterName, 'is listed twice (or is the cluster the intent is declared in)');
+    }
     else clusters.push(c.clusterName);
   });
   return clusters;

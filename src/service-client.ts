@@ -61,7 +61,8 @@ export class ServiceClient extends IntentConstruct implements IServiceClient {
    * namespace and service account become the client's identity. A workload without a
    * service account runs as `default`.
    */
-  public static fromKplus(scope: MeshCluster, id: string, source: IKplusIdentitySource, props: Omit<ServiceClientProps, 'serviceAccount'> = {}): ServiceClient {
+  public static fromKplus(scope: MeshCluster, id: string, source: IKplusIdentitySource, props: Omit<ServiceClientProps,
+    'serviceAccount'> = {}): ServiceClient {
     const isServiceAccount = source.resourceType === 'serviceaccounts';
     const serviceAccount = isServiceAccount ? source.name : source.serviceAccount?.name ?? 'default';
     return new ServiceClient(scope, id, {

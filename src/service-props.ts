@@ -167,7 +167,8 @@ export function resolveInstances(p: Problems, identity: ServiceIdentity, props: 
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
     p.add('instances', props.instances, 'is required for a headless service: the number of instances (1-1000)');
   } else if (`${identity.serviceName}-${n - 1}`.length > 63) {
-    p.add('serviceName', identity.serviceName, `is too long for a headless service: instance host label "${identity.serviceName}-${n - 1}" exceeds 63 characters`);
+    p.add('serviceName', identity.serviceName,
+      `is too long for a headless service: instance host label "${identity.serviceName}-${n - 1}" exceeds 63 characters`);
   } else {
     return { sidecar, instances: n };
   }
@@ -179,7 +180,9 @@ export function resolvePods(p: Problems, identity: ServiceIdentity, props: Inbou
   const workloadLabels = props.workloadLabels ?? { app: identity.serviceName };
   // The default derives from serviceName, whose own error already says what is wrong.
   if (props.workloadLabels !== undefined || isDnsLabel(identity.serviceName)) checkSelector(p, 'workloadLabels', workloadLabels);
-  if (props.serviceAccount !== undefined && !isDnsSubdomain(props.serviceAccount)) p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  if (props.serviceAccount !== undefined && !isDnsSubdomain(props.serviceAccount)) {
+    p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
+  }
   if (props.dryRun !== undefined && typeof props.dryRun !== 'boolean') p.add('dryRun', props.dryRun, 'is not true or false');
   return { workloadLabels: { ...workloadLabels }, serviceAccount: props.serviceAccount, dryRun: props.dryRun === true };
 }
@@ -200,10 +203,12 @@ function checkNonHttp(p: Problems, props: InboundServiceProps, tp: TrafficPolicy
       `needs an HTTP, HTTP2 or GRPC port; ${ports.map((x) => `${x.number}/${x.protocol}`).join(', ')} cannot carry timeouts or retries`);
   }
   if (tp.loadBalancer && 'consistentHash' in tp.loadBalancer && !tp.loadBalancer.consistentHash.useSourceIp) {
-    p.addMessage('trafficPolicy.loadBalancer', 'hashes on a cookie, header or query parameter, which a TCP/TLS service does not have (use consistentHashBySourceIp)');
+    p.addMessage('trafficPolicy.loadBalancer',
+      'hashes on a cookie, header or query parameter, which a TCP/TLS service does not have (use consistentHashBySourceIp)');
   }
   if (tp.connectionPool?.http) {
-    p.addMessage('trafficPolicy.connectionPool', 'sets HTTP limits (http2MaxRequests, maxRequestsPerConnection, http1MaxPendingRequests) on a service without HTTP ports');
+    p.addMessage('trafficPolicy.connectionPool',
+      'sets HTTP limits (http2MaxRequests, maxRequestsPerConnection, http1MaxPendingRequests) on a service without HTTP ports');
   }
 }
 
@@ -211,11 +216,14 @@ function checkNonHttp(p: Problems, props: InboundServiceProps, tp: TrafficPolicy
 export function checkSidecarSettings(p: Problems, props: InboundServiceProps): void {
   const needSidecar: Array<[string, unknown]> = [
     ['trafficPolicy.loadBalancer', props.trafficPolicy?.loadBalancer], ['trafficPolicy.connectionPool', props.trafficPolicy?.connectionPool],
-    ['trafficPolicy.outlierDetection', props.trafficPolicy?.outlierDetection], ['allowedNamespaces', props.allowedNamespaces?.length ? props.allowedNamespaces : undefined],
+    ['trafficPolicy.outlierDetection', props.trafficPolicy?.outlierDetection],
+    ['allowedNamespaces', props.allowedNamespaces?.length ? props.allowedNamespaces : undefined],
     ['externalAccess', props.externalAccess], ['dryRun', props.dryRun ? true : undefined], ['serviceAccount', props.serviceAccount],
   ];
   for (const [field, set] of needSidecar) {
-    if (set !== undefined) p.addMessage(field, 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+    if (set !== undefined) {
+      p.addMessage(field, 'needs the Istio sidecar; this service has sidecar: false (only inbound routing is possible without it)');
+    }
   }
 }
 
@@ -227,7 +235,8 @@ export function resolveAllowedNamespaces(p: Problems, given: unknown): string[] 
     return [];
   }
   // An index loop, not forEach: a sparse list's holes are mistakes too.
-  for (let i = 0; i < list.length; i++) if (!isDnsLabel(list[i])) p.add(`allowedNamespaces[${i}]`, list[i], 'is not a namespace name (DNS-1123 label)');
+  for (let i = 0; i < list.length; i++) if (!isDnsLabel(list[i])) p.add(`allowedNamespaces[${i}]`, list[i],
+    'is not a namespace name (DNS-1123 label)');
   return [...list];
 }
 
@@ -235,7 +244,9 @@ export function resolveAllowedNamespaces(p: Problems, given: unknown): string[] 
 export function resolveMetadata(p: Problems, props: InboundServiceProps) {
   const labels: Record<string, string> = {};
   if (props.application !== undefined) {
-    if (!isLabelValue(props.application) || props.application === '') p.add('application', props.application, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+    if (!isLabelValue(props.application) || props.application === '') {
+      p.add('application', props.application, 'is not a label value (at most 63 of letters, digits, "-", "_", ".")');
+    }
     else labels['app.kubernetes.io/part-of'] = props.application;
   }
   const annotations: Record<string, string> = {};
@@ -243,7 +254,8 @@ export function resolveMetadata(p: Problems, props: InboundServiceProps) {
     if (typeof props.description !== 'string') p.add('description', props.description, 'is not text');
     else annotations[`${ANNOTATION_PREFIX}description`] = props.description;
   }
-  const userData = props.userData === undefined || checkKnownKeys(p, 'userData', props.userData, Object.keys(props.userData as object)) ? props.userData ?? {} : {};
+  const userData = props.userData === undefined || checkKnownKeys(p, 'userData', props.userData,
+    Object.keys(props.userData as object)) ? props.userData ?? {} : {};
   for (const [k, v] of Object.entries(userData)) {
     if (!isLabelKey(k) || k.includes('/')) p.add('userData', k, 'is not an annotation name (letters, digits, "-", "_", ".")');
     else if (typeof v !== 'string') p.add(`userData.${k}`, v, 'is not text');
@@ -257,7 +269,9 @@ export function checkVip(p: Problems, vip: string | undefined, meshRange: string
   if (vip === undefined) return;
   const range = parseVipRange(meshRange);
   if (!isIPv4(vip)) p.add('vip', vip, 'is not an IPv4 address');
-  else if (range && (ipToNumber(vip) < range.base || ipToNumber(vip) >= range.base + range.size)) p.add('vip', vip, `is outside the mesh's VIP range ${meshRange}`);
+  else if (range && (ipToNumber(vip) < range.base || ipToNumber(vip) >= range.base + range.size)) {
+    p.add('vip', vip, `is outside the mesh's VIP range ${meshRange}`);
+  }
 }
 
 export function resolveExternal(p: Problems, given: unknown, ports: readonly PortModel[]): ExternalAccessModel | undefined {
@@ -291,7 +305,9 @@ function rawPorts(p: Problems, props: InboundServiceProps): RawPort[] {
     p.addMessage('port', 'is required (the port clients call through the mesh), or give ports');
     return [];
   }
-  if (props.port !== undefined || props.targetPort !== undefined) p.addMessage('ports', 'is given together with port/targetPort (use one or the other)');
+  if (props.port !== undefined || props.targetPort !== undefined) {
+    p.addMessage('ports', 'is given together with port/targetPort (use one or the other)');
+  }
   if (!Array.isArray(props.ports) || props.ports.length === 0) {
     p.add('ports', props.ports, 'is not a non-empty list of ports');
     return [];

@@ -52,7 +52,8 @@ export class LoadBalancer {
       case 'header':
       case 'query':
         if (typeof s.name !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(s.name)) {
-          p.add(`${field}.${s.kind === 'header' ? 'httpHeaderName' : 'httpQueryParameterName'}`, s.name, 'is not a header or parameter name (a non-empty token)');
+          p.add(`${field}.${s.kind === 'header' ? 'httpHeaderName' : 'httpQueryParameterName'}`, s.name,
+            'is not a header or parameter name (a non-empty token)');
           return undefined;
         }
         return { consistentHash: s.kind === 'header' ? { httpHeaderName: s.name } : { httpQueryParameterName: s.name } };
@@ -63,7 +64,9 @@ export class LoadBalancer {
           p.add(`${field}.httpCookie.name`, c.name, 'is not a cookie name (required; a non-empty token such as "user1")');
           return undefined;
         }
-        if (c.path !== undefined && (typeof c.path !== 'string' || !c.path.startsWith('/'))) p.add(`${field}.httpCookie.path`, c.path, 'is not a path (must start with "/")');
+        if (c.path !== undefined && (typeof c.path !== 'string' || !c.path.startsWith('/'))) {
+          p.add(`${field}.httpCookie.path`, c.path, 'is not a path (must start with "/")');
+        }
         const ttl = normalizeDuration(p, `${field}.httpCookie.ttl`, c.ttl);
         return { consistentHash: { httpCookie: { name: c.name, path: c.path, ttl } } };
       }
@@ -141,36 +144,49 @@ export function normalizeTrafficPolicy(p: Problems, field: string, tp: TrafficPo
   let loadBalancer: TrafficPolicyModel['loadBalancer'];
   if (tp.loadBalancer !== undefined) {
     if (tp.loadBalancer instanceof LoadBalancer) loadBalancer = tp.loadBalancer._bind(p, `${field}.loadBalancer`);
-    else p.add(`${field}.loadBalancer`, tp.loadBalancer, 'is not a LoadBalancer (use LoadBalancer.roundRobin(), LoadBalancer.consistentHashByCookie({ name }), ...)');
+    else p.add(`${field}.loadBalancer`, tp.loadBalancer,
+      'is not a LoadBalancer (use LoadBalancer.roundRobin(), LoadBalancer.consistentHashByCookie({ name }), ...)');
   }
-  const cp = tp.connectionPool;
-  let connectionPool: TrafficPolicyModel['connectionPool'];
-  if (checkKnownKeys(p, `${field}.connectionPool`, cp, ['maxConnections', 'connectTimeout', 'http2MaxRequests', 'maxRequestsPerConnection', 'http1MaxPendingRequests']) && cp) {
-    const tcp = { maxConnections: count(p, `${field}.connectionPool.maxConnections`, cp.maxConnections), connectTimeout: normalizeDuration(p, `${field}.connectionPool.connectTimeout`, cp.connectTimeout) };
-    const http = {
-      http2MaxRequests: count(p, `${field}.connectionPool.http2MaxRequests`, cp.http2MaxRequests),
-      maxRequestsPerConnection: count(p, `${field}.connectionPool.maxRequestsPerConnection`, cp.maxRequestsPerConnection),
-      http1MaxPendingRequests: count(p, `${field}.connectionPool.http1MaxPendingRequests`, cp.http1MaxPendingRequests),
-    };
-    const some = (o: object) => Object.values(o).some((v) => v !== undefined);
-    if (Object.keys(cp).length === 0) p.addMessage(`${field}.connectionPool`, 'is empty (set at least one limit, or leave it out)');
-    connectionPool = { tcp: some(tcp) ? tcp : undefined, http: some(http) ? http : undefined };
+  return {
+    loadBalancer,
+    connectionPool: normalizeConnectionPool(p, `${field}.connectionPool`, tp.connectionPool),
+    outlierDetection: normalizeOutlierDetection(p, `${field}.outlierDetection`, tp.outlierDetection),
+  };
+}
+
+const POOL_KEYS = ['maxConnections', 'connectTimeout', 'http2MaxRequests', 'maxRequestsPerConnection', 'http1MaxPendingRequests'];
+
+function normalizeConnectionPool(p: Problems, field: string, cp: ConnectionPoolOptions | undefined): TrafficPolicyModel['connectionPool'] {
+  if (!checkKnownKeys(p, field, cp, POOL_KEYS) || !cp) return undefined;
+  const tcp = { maxConnections: count(p, `${field}.maxConnections`, cp.maxConnections), connectTimeout: normalizeDuration(p,
+    `${field}.connectTimeout`, cp.connectTimeout) };
+  const http = {
+    http2MaxRequests: count(p, `${field}.http2MaxRequests`, cp.http2MaxRequests),
+    maxRequestsPerConnection: count(p, `${field}.maxRequestsPerConnection`, cp.maxRequestsPerConnection),
+    http1MaxPendingRequests: count(p, `${field}.http1MaxPendingRequests`, cp.http1MaxPendingRequests),
+  };
+  const some = (o: object) => Object.values(o).some((v) => v !== undefined);
+  if (Object.keys(cp).length === 0) p.addMessage(field, 'is empty (set at least one limit, or leave it out)');
+  return { tcp: some(tcp) ? tcp : undefined, http: some(http) ? http : undefined };
+}
+
+const OUTLIER_KEYS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'];
+
+function normalizeOutlierDetection(p: Problems, field: string, od: OutlierDetectionOptions | undefined): TrafficPolicyModel['outlierDetection'] {
+  if (!checkKnownKeys(p, field, od, OUTLIER_KEYS) || !od) return undefined;
+  const pct = od.maxEjectionPercent;
+  if (pct !== undefined && !(Number.isInteger(pct) && pct >= 0 && pct <= 100)) {
+    p.add(`${field}.maxEjectionPercent`, pct, 'is not a percentage (a whole number from 0 to 100)');
   }
-  const od = tp.outlierDetection;
-  let outlierDetection: TrafficPolicyModel['outlierDetection'];
-  if (checkKnownKeys(p, `${field}.outlierDetection`, od, ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent']) && od) {
-    const pct = od.maxEjectionPercent;
-    if (pct !== undefined && !(Number.isInteger(pct) && pct >= 0 && pct <= 100)) p.add(`${field}.outlierDetection.maxEjectionPercent`, pct, 'is not a percentage (a whole number from 0 to 100)');
-    outlierDetection = {
-      consecutive5xxErrors: count(p, `${field}.outlierDetection.consecutive5xxErrors`, od.consecutive5xxErrors),
-      consecutiveGatewayErrors: count(p, `${field}.outlierDetection.consecutiveGatewayErrors`, od.consecutiveGatewayErrors),
-      interval: normalizeDuration(p, `${field}.outlierDetection.interval`, od.interval),
-      baseEjectionTime: normalizeDuration(p, `${field}.outlierDetection.baseEjectionTime`, od.baseEjectionTime),
-      maxEjectionPercent: pct,
-    };
-    if (Object.keys(od).length === 0) p.addMessage(`${field}.outlierDetection`, 'is empty (set at least one field, or leave it out)');
-  }
-  return { loadBalancer, connectionPool, outlierDetection };
+  const outlierDetection = {
+    consecutive5xxErrors: count(p, `${field}.consecutive5xxErrors`, od.consecutive5xxErrors),
+    consecutiveGatewayErrors: count(p, `${field}.consecutiveGatewayErrors`, od.consecutiveGatewayErrors),
+    interval: normalizeDuration(p, `${field}.interval`, od.interval),
+    baseEjectionTime: normalizeDuration(p, `${field}.baseEjectionTime`, od.baseEjectionTime),
+    maxEjectionPercent: pct,
+  };
+  if (Object.keys(od).length === 0) p.addMessage(field, 'is empty (set at least one field, or leave it out)');
+  return outlierDetection;
 }
 
 export function normalizeRetries(p: Problems, field: string, r: RetryPolicy | undefined): RetriesModel | undefined {
@@ -186,11 +202,15 @@ export function normalizeRetries(p: Problems, field: string, r: RetryPolicy | un
       p.add(`${field}.retryOn`, r.retryOn, 'is not a non-empty list of retry conditions');
     } else {
       for (const c of r.retryOn) {
-        if (!RETRY_ON.has(c) && !/^[1-5][0-9][0-9]$/.test(String(c))) p.add(`${field}.retryOn`, c, `is not a retry condition (one of ${[...RETRY_ON].join(', ')}, or an HTTP status code)`);
+        if (!RETRY_ON.has(c) && !/^[1-5][0-9][0-9]$/.test(String(c))) {
+          p.add(`${field}.retryOn`, c, `is not a retry condition (one of ${[...RETRY_ON].join(', ')}, or an HTTP status code)`);
+        }
       }
       retryOn = r.retryOn.join(',');
     }
   }
-  if (r.attempts === 0 && (perTryTimeout || retryOn)) p.addMessage(field, 'sets perTryTimeout or retryOn with attempts 0 (Istio rejects this; remove them or set attempts)');
+  if (r.attempts === 0 && (perTryTimeout || retryOn)) {
+    p.addMessage(field, 'sets perTryTimeout or retryOn with attempts 0 (Istio rejects this; remove them or set attempts)');
+  }
   return { attempts: r.attempts, perTryTimeout, retryOn };
 }

@@ -55,7 +55,8 @@ function planClientPolicy(ctx: PlanContext, s: ServiceModel, site: CallSite, rou
   }) });
   const httpRoutes = httpRoutesOf(s);
   if (httpRoutes.length > 0) {
-    ctx.addFor(s, site.cluster, name, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo: OWN_NAMESPACE }) });
+    ctx.addFor(s, site.cluster, name,
+      { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo: OWN_NAMESPACE }) });
   }
 }
 

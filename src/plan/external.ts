@@ -35,7 +35,8 @@ function planIngressRouting(ctx: PlanContext, s: ServiceModel, t: ClusterTopolog
     selector: t.ingress.selector,
     // `<namespace>/<host>`: only VirtualServices of the service's namespace can bind to it.
     servers: [{
-      kind: 'external', mode: x.mode, protocol: http ? 'HTTPS' : 'TLS', port: x.port, hosts: [`${s.namespace}/${x.host}`], credentialName: x.credentialName,
+      kind: 'external', mode: x.mode, protocol: http ? 'HTTPS' : 'TLS', port: x.port,
+      hosts: [`${s.namespace}/${x.host}`], credentialName: x.credentialName,
     }],
   }) });
   // The gateway's own copy of the traffic policy, applied by its pods only.

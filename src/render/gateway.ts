@@ -32,9 +32,17 @@ export function gatewaySpec(input: GatewayInput): GatewaySpec {
     servers: input.servers.map((s) => {
       switch (s.kind) {
         case 'auto-passthrough':
-          return { port: { number: s.port, name: `tls-passthrough-${s.port}`, protocol: 'TLS' }, hosts: [...s.hosts], tls: { mode: TlsMode.AUTO_UNDERSCORE_PASSTHROUGH } };
+          return {
+            port: { number: s.port, name: `tls-passthrough-${s.port}`, protocol: 'TLS' },
+            hosts: [...s.hosts],
+            tls: { mode: TlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
+          };
         case 'istio-mutual':
-          return { port: { number: s.port, name: `tls-mesh-${s.name}`, protocol: 'TLS' }, hosts: [s.host], tls: { mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL } };
+          return {
+            port: { number: s.port, name: `tls-mesh-${s.name}`, protocol: 'TLS' },
+            hosts: [s.host],
+            tls: { mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL },
+          };
         case 'external':
           return {
             port: { number: s.port, name: `${s.protocol.toLowerCase()}-${s.port}`, protocol: s.protocol },

@@ -5,3 +5,11 @@ export interface ObjectMeta {
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;
 }
+
+/** A rendered Kubernetes object, as written to a file (the fields beyond metadata are Istio's). */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta & { readonly namespace?: string };
+  readonly [field: string]: unknown;
+}

@@ -44,7 +44,9 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
       protocol: p.protocol,
       targetPort: input.withTargetPorts ? p.targetPort : undefined,
     })),
-    endpoints: input.endpoints.map((e) => ({ address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount })),
+    endpoints: input.endpoints.map((e) => ({
+      address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount,
+    })),
     exportTo: input.exportTo,
     subjectAltNames: input.subjectAltNames,
   };

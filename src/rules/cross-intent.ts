@@ -51,7 +51,9 @@ class ServiceIndex {
 function conflictsWithOthers(index: ServiceIndex, s: ServiceModel): string[] {
   const out: string[] = [];
   const sameName = index.others(s, `name:${s.name}`)[0];
-  if (sameName) out.push(`name: "${s.name}" is already the name of ${sameName.path} (intent names must be unique in the mesh: they name the Istio objects)`);
+  if (sameName) {
+    out.push(`name: "${s.name}" is already the name of ${sameName.path} (intent names must be unique in the mesh: they name the Istio objects)`);
+  }
   for (const o of index.others(s, `fqdn:${s.fqdn}`, ...(s.vip !== undefined ? [`vip:${s.vip}`] : []))) {
     const shared = o.clusters.filter((c) => s.clusters.includes(c));
     if (o.fqdn === s.fqdn && shared.length > 0) {
@@ -72,23 +74,25 @@ function routeProblems(ctx: PlanContext, s: ServiceModel, r: Route): string[] {
   const networks = `client cluster ${client.name} is on network "${client.network}", ${server.name} on "${server.network}"`;
   const multiPrimary = ctx.model.discovery === 'multi-primary';
   if (!multiPrimary && !server.eastWest.address) {
-    out.push(`clusters: ${server.name} has clients in ${client.name}, but cluster ${server.name} has no eastWestGateway.address (remote clients reach it through that gateway)`);
+    out.push(`clusters: ${server.name} has clients in ${client.name}, but cluster ${server.name} has no eastWestGateway.address `
+      + '(remote clients reach it through that gateway)');
   }
   if (r.kind === 'sameNetwork') return out;
   if (multiPrimary && s.instances > 0) {
-    out.push(`headless: instances of a headless service cannot be reached across networks in multi-primary mode (istio/istio#38327); ${networks} (use discovery: "federated")`);
+    out.push('headless: instances of a headless service cannot be reached across networks in multi-primary mode (istio/istio#38327); '
+      + `${networks} (use discovery: "federated")`);
   }
   if (multiPrimary && !s.sidecar) {
-    out.push('sidecar: a service without a sidecar cannot be reached across networks in multi-primary mode (istiod drops non-mTLS endpoints of other networks); '
-      + `${networks} (use discovery: "federated", or give the workload a sidecar)`);
+    out.push('sidecar: a service without a sidecar cannot be reached across networks in multi-primary mode '
+      + `(istiod drops non-mTLS endpoints of other networks); ${networks} (use discovery: "federated", or give the workload a sidecar)`);
   }
   if (r.kind === 'gatewayMeshTls' && s.instances > 0) {
-    out.push('headless: instances of a headless service without a sidecar cannot be addressed from other clusters (the gateway terminating mesh mTLS for it routes the '
-      + `service host only); give the workload a sidecar, or call it from ${server.name}`);
+    out.push('headless: instances of a headless service without a sidecar cannot be addressed from other clusters '
+      + `(the gateway terminating mesh mTLS for it routes the service host only); give the workload a sidecar, or call it from ${server.name}`);
   }
   if (r.kind === 'gatewayMeshTls' && s.ports.length > 1) {
-    out.push(`ports: a service without a sidecar is reached from other clusters through its gateway's mesh-mTLS port, which carries one service port; this one has ${s.ports.length} `
-      + '(give remote clients a single-port service)');
+    out.push('ports: a service without a sidecar is reached from other clusters through its gateway\'s mesh-mTLS port, '
+      + `which carries one service port; this one has ${s.ports.length} (give remote clients a single-port service)`);
   }
   return out;
 }

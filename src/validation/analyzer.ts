@@ -68,6 +68,11 @@ class ClusterIndex {
 
 type Check = (c: ClusterIndex) => Finding[];
 
+/** An error finding about one object. */
+function error(code: string, o: any, message: string): Finding {
+  return { code, severity: 'error', object: id(o), message };
+}
+
 export function analyzeCluster(view: ClusterView): Finding[] {
   const index = new ClusterIndex(view);
   return CHECKS.flatMap((check) => check(index));
@@ -81,7 +86,7 @@ function virtualServiceReferences(c: ClusterIndex): Finding[] {
       for (const d of r.route ?? []) {
         const host = d.destination?.host;
         if (host && !c.known(host)) {
-          out.push({ code: 'IST0101', severity: 'error', object: id(vs), message: `routes to host "${host}", which is neither a service nor a ServiceEntry in this cluster` });
+          out.push(error('IST0101', vs, `routes to host "${host}", which is neither a service nor a ServiceEntry in this cluster`));
         }
       }
     }
@@ -89,7 +94,7 @@ function virtualServiceReferences(c: ClusterIndex): Finding[] {
       if (gw === 'mesh') continue;
       const [ns, name] = gw.split('/');
       if (!c.of('Gateway').some((g) => g.metadata.namespace === ns && g.metadata.name === name)) {
-        out.push({ code: 'IST0101', severity: 'error', object: id(vs), message: `is bound to gateway "${gw}", which this cluster does not have` });
+        out.push(error('IST0101', vs, `is bound to gateway "${gw}", which this cluster does not have`));
       }
     }
   }
@@ -110,7 +115,7 @@ function unverifiedOrigination(c: ClusterIndex): Finding[] {
 function tcpWithoutAddress(c: ClusterIndex): Finding[] {
   return c.of('ServiceEntry').flatMap((se): Finding[] => {
     const tcp = (se.spec?.ports ?? []).some((p: any) => TCP_LIKE.has(String(p.protocol ?? '').toUpperCase()));
-    return tcp && !(se.spec?.addresses?.length > 0) ? [{ code: 'IST0134', severity: 'error', object: id(se), message: 'has TCP ports but no addresses' }] : [];
+    return tcp && !(se.spec?.addresses?.length > 0) ? [error('IST0134', se, 'has TCP ports but no addresses')] : [];
   });
 }
 
@@ -126,7 +131,7 @@ function duplicateHosts(c: ClusterIndex): Finding[] {
     return pairsSharingAHost(objs.map(hostsOf)).flatMap(([i, j]): Finding[] => {
       if (!overlaps(visibility(objs[i]), visibility(objs[j]))) return [];
       const shared = hostsOf(objs[i]).filter((h) => hostsOf(objs[j]).includes(h));
-      return [{ code: 'INTENTS', severity: 'error', object: id(objs[j]), message: `is a second ${kind} for host "${shared[0]}" visible to the same namespaces as ${id(objs[i])}` }];
+      return [error('INTENTS', objs[j], `is a second ${kind} for host "${shared[0]}" visible to the same namespaces as ${id(objs[i])}`)];
     });
   });
 }
@@ -141,7 +146,8 @@ function pairsSharingAHost(hosts: ReadonlyArray<readonly string[]>): Array<[numb
   }));
   const pairs = new Map<string, [number, number]>();
   for (const indexes of byHost.values()) {
-    for (let a = 0; a < indexes.length; a++) for (let b = a + 1; b < indexes.length; b++) pairs.set(`${indexes[a]} ${indexes[b]}`, [indexes[a], indexes[b]]);
+    for (let a = 0; a < indexes.length; a++) for (let b = a + 1; b < indexes.length; b++) pairs.set(`${indexes[a]} ${indexes[b]}`,
+      [indexes[a], indexes[b]]);
   }
   return [...pairs.values()].sort(([i1, j1], [i2, j2]) => i1 - i2 || j1 - j2);
 }
@@ -165,14 +171,15 @@ function gatewayHosts(c: ClusterIndex): Finding[] {
   const out: Finding[] = [];
   for (const gw of c.of('Gateway')) {
     const ref = `${gw.metadata.namespace}/${gw.metadata.name}`;
-    const routed = new Set<string>(c.of('VirtualService').filter((vs) => (vs.spec?.gateways ?? []).includes(ref)).flatMap((vs) => vs.spec?.hosts ?? []));
+    const bound = c.of('VirtualService').filter((vs) => (vs.spec?.gateways ?? []).includes(ref));
+    const routed = new Set<string>(bound.flatMap((vs) => vs.spec?.hosts ?? []));
     for (const server of gw.spec?.servers ?? []) {
       for (const h of server.hosts ?? []) {
         const host = h.includes('/') ? h.split('/')[1] : h;
         if (host === '*' || host.startsWith('*.')) {
-          out.push({ code: 'INTENTS', severity: 'error', object: id(gw), message: `exposes wildcard host "${h}"; only hosts that clients use may be exposed` });
+          out.push(error('INTENTS', gw, `exposes wildcard host "${h}"; only hosts that clients use may be exposed`));
         } else if (!c.known(host) && !routed.has(host)) {
-          out.push({ code: 'IST0101', severity: 'error', object: id(gw), message: `exposes host "${host}", which has no service, ServiceEntry or VirtualService in this cluster` });
+          out.push(error('IST0101', gw, `exposes host "${host}", which has no service, ServiceEntry or VirtualService in this cluster`));
         }
       }
     }
@@ -190,7 +197,9 @@ function conflictingGateways(c: ClusterIndex): Finding[] {
       for (const h of server.hosts ?? []) {
         const key = `${selector} ${server.port?.number} ${h.includes('/') ? h.split('/')[1] : h}`;
         const prev = bound.get(key);
-        if (prev && prev !== id(gw)) out.push({ code: 'IST0145', severity: 'error', object: id(gw), message: `exposes host "${h}" on port ${server.port?.number} of the same gateway workload as ${prev}` });
+        if (prev && prev !== id(gw)) {
+          out.push(error('IST0145', gw, `exposes host "${h}" on port ${server.port?.number} of the same gateway workload as ${prev}`));
+        }
         else bound.set(key, id(gw));
       }
     }
@@ -206,7 +215,9 @@ function sharedAddresses(c: ClusterIndex): Finding[] {
     for (const a of se.spec?.addresses ?? []) {
       const host = (se.spec?.hosts ?? [])[0];
       const prev = vipOwner.get(a);
-      if (prev && prev.host !== host) out.push({ code: 'INTENTS', severity: 'error', object: id(se), message: `uses address ${a}, already used for host "${prev.host}" by ${prev.obj}` });
+      if (prev && prev.host !== host) {
+        out.push(error('INTENTS', se, `uses address ${a}, already used for host "${prev.host}" by ${prev.obj}`));
+      }
       else if (!prev) vipOwner.set(a, { host, obj: id(se) });
     }
   }

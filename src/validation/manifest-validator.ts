@@ -28,6 +28,7 @@ type CelRule = { rule: string; message?: string };
 // Loaded on first use: the JSON holds the openAPIV3Schema of every served version.
 let schemas: Record<string, Schema> | undefined;
 function crdSchemas(): Record<string, Schema> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- 1 MB of JSON, read only when a manifest is validated
   schemas ??= require('../../imports/istio-schemas.json') as Record<string, Schema>;
   return schemas;
 }
@@ -155,20 +156,28 @@ export function validateManifest(obj: any): ManifestViolation[] {
 
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') out.push({ path: '', message: 'has no apiVersion or kind' });
   if (kind === 'Gateway' ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
-    out.push({ path: '/metadata/name', message: `${JSON.stringify(name)} is not a DNS-1123 ${kind === 'Gateway' ? 'label (Gateway names)' : 'subdomain'}` });
+    const expected = kind === 'Gateway' ? 'label (Gateway names)' : 'subdomain';
+    out.push({ path: '/metadata/name', message: `${JSON.stringify(name)} is not a DNS-1123 ${expected}` });
   }
   const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   // Istio kinds are namespaced and always get one here; other objects (cdk8s-plus ones,
   // cluster-scoped kinds) may leave it to the cluster.
   if (group.endsWith('istio.io') || namespace !== undefined) {
-    if (!isDnsLabel(namespace)) out.push({ path: '/metadata/namespace', message: `${JSON.stringify(namespace)} is not a namespace name (DNS-1123 label)` });
+    if (!isDnsLabel(namespace)) {
+      out.push({ path: '/metadata/namespace', message: `${JSON.stringify(namespace)} is not a namespace name (DNS-1123 label)` });
+    }
   }
   // Kubernetes limits: label values 63 characters, annotations 256 KiB in total.
   for (const [k, v] of Object.entries(obj?.metadata?.labels ?? {})) {
-    if (!isLabelKey(k) || !isLabelValue(v)) out.push({ path: `/metadata/labels/${k}`, message: `${JSON.stringify(v)} is not a label value (at most 63 characters)` });
+    if (!isLabelKey(k) || !isLabelValue(v)) {
+      out.push({ path: `/metadata/labels/${k}`, message: `${JSON.stringify(v)} is not a label value (at most 63 characters)` });
+    }
   }
-  const annotationBytes = Object.entries(obj?.metadata?.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
-  if (annotationBytes > 262144) out.push({ path: '/metadata/annotations', message: `total ${annotationBytes} bytes exceeds Kubernetes' 256 KiB limit` });
+  const annotations = Object.entries(obj?.metadata?.annotations ?? {});
+  const annotationBytes = annotations.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (annotationBytes > 262144) {
+    out.push({ path: '/metadata/annotations', message: `total ${annotationBytes} bytes exceeds Kubernetes' 256 KiB limit` });
+  }
 
   if (group.endsWith('istio.io')) {
     const v = validatorFor(apiVersion, kind);

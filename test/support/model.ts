@@ -49,7 +49,7 @@ export function service(name: string, clusters: string[], overrides: Partial<Ser
   };
 }
 
-export function mesh(clusters: ClusterTopology[], services: ServiceModel[], overrides: Partial<MeshModel> = {}): MeshModel {
+export function mesh(clusters: readonly ClusterTopology[], services: readonly ServiceModel[], overrides: Partial<MeshModel> = {}): MeshModel {
   return { name: 'lc1', trustDomain: 'cluster.local', discovery: 'federated', vipRange: '240.240.0.0/16', clusters, services, ...overrides };
 }
 
