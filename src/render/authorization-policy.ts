@@ -1,11 +1,11 @@
-import { Construct } from 'constructs';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpec,
   AuthorizationPolicySpecAction as Action,
   AuthorizationPolicySpecRules,
+  toJson_AuthorizationPolicySpec,
 } from '../../imports/security.istio.io';
-import type { ObjectMeta } from './object';
+import type { KindRenderer } from './object';
 
 /** An operation: any of the methods on any of the paths (and hosts). */
 export interface OperationInput {
@@ -65,6 +65,5 @@ export function authorizationPolicySpec(input: AuthorizationPolicyInput): Author
   };
 }
 
-export function createAuthorizationPolicy(scope: Construct, id: string, meta: ObjectMeta, spec: AuthorizationPolicySpec): AuthorizationPolicy {
-  return new AuthorizationPolicy(scope, id, { metadata: meta, spec });
-}
+/** How a AuthorizationPolicy is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const AUTHORIZATION_POLICY: KindRenderer<AuthorizationPolicySpec> = { gvk: AuthorizationPolicy.GVK, specToJson: toJson_AuthorizationPolicySpec };

@@ -1,12 +1,12 @@
-import { Construct } from 'constructs';
 import {
   DestinationRule,
   DestinationRuleSpec,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple as LbSimple,
   DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
+  toJson_DestinationRuleSpec,
 } from '../../imports/networking.istio.io';
 import type { TrafficPolicyModel } from '../model';
-import type { ObjectMeta } from './object';
+import type { KindRenderer } from './object';
 
 export interface DestinationRuleInput {
   readonly host: string;
@@ -54,6 +54,5 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
   };
 }
 
-export function createDestinationRule(scope: Construct, id: string, meta: ObjectMeta, spec: DestinationRuleSpec): DestinationRule {
-  return new DestinationRule(scope, id, { metadata: meta, spec });
-}
+/** How a DestinationRule is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const DESTINATION_RULE: KindRenderer<DestinationRuleSpec> = { gvk: DestinationRule.GVK, specToJson: toJson_DestinationRuleSpec };

@@ -1,6 +1,5 @@
-import { Construct } from 'constructs';
-import { Gateway, GatewaySpec, GatewaySpecServersTlsMode as TlsMode } from '../../imports/networking.istio.io';
-import type { ObjectMeta } from './object';
+import { Gateway, GatewaySpec, GatewaySpecServersTlsMode as TlsMode, toJson_GatewaySpec } from '../../imports/networking.istio.io';
+import type { KindRenderer } from './object';
 
 export type GatewayServerInput =
   /** Cross-cluster mTLS passed through untouched, routed on the client's SNI. */
@@ -54,6 +53,5 @@ export function gatewaySpec(input: GatewayInput): GatewaySpec {
   };
 }
 
-export function createGateway(scope: Construct, id: string, meta: ObjectMeta, spec: GatewaySpec): Gateway {
-  return new Gateway(scope, id, { metadata: meta, spec });
-}
+/** How a Gateway is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const GATEWAY: KindRenderer<GatewaySpec> = { gvk: Gateway.GVK, specToJson: toJson_GatewaySpec };

@@ -1,13 +1,14 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
 import type { PlannedObject } from '../plan';
-import { createAuthorizationPolicy } from './authorization-policy';
-import { createDestinationRule } from './destination-rule';
-import { createGateway } from './gateway';
-import { createPeerAuthentication } from './peer-authentication';
-import { createTlsSecret } from './secret';
-import { createServiceEntry } from './service-entry';
-import { createVirtualService } from './virtual-service';
+import { AUTHORIZATION_POLICY } from './authorization-policy';
+import { DESTINATION_RULE } from './destination-rule';
+import { GATEWAY } from './gateway';
+import { PEER_AUTHENTICATION } from './peer-authentication';
+import { RenderedApiObject, SecretObject } from './rendered-object';
+import { secretData } from './secret';
+import { SERVICE_ENTRY } from './service-entry';
+import { VIRTUAL_SERVICE } from './virtual-service';
 
 /** The construct id of a planned object: `<Kind>.<namespace>.<name>`, unique per cluster like the object. */
 export function materializedId(planned: PlannedObject): string {
@@ -18,12 +19,12 @@ export function materializedId(planned: PlannedObject): string {
 export function materialize(scope: Construct, planned: PlannedObject): ApiObject {
   const id = materializedId(planned);
   switch (planned.kind) {
-    case 'DestinationRule': return createDestinationRule(scope, id, planned.meta, planned.spec);
-    case 'ServiceEntry': return createServiceEntry(scope, id, planned.meta, planned.spec);
-    case 'Gateway': return createGateway(scope, id, planned.meta, planned.spec);
-    case 'VirtualService': return createVirtualService(scope, id, planned.meta, planned.spec);
-    case 'AuthorizationPolicy': return createAuthorizationPolicy(scope, id, planned.meta, planned.spec);
-    case 'PeerAuthentication': return createPeerAuthentication(scope, id, planned.meta, planned.spec);
-    case 'Secret': return createTlsSecret(scope, id, planned.meta, planned.spec);
+    case 'DestinationRule': return new RenderedApiObject(scope, id, planned.meta, DESTINATION_RULE, planned.spec);
+    case 'ServiceEntry': return new RenderedApiObject(scope, id, planned.meta, SERVICE_ENTRY, planned.spec);
+    case 'Gateway': return new RenderedApiObject(scope, id, planned.meta, GATEWAY, planned.spec);
+    case 'VirtualService': return new RenderedApiObject(scope, id, planned.meta, VIRTUAL_SERVICE, planned.spec);
+    case 'AuthorizationPolicy': return new RenderedApiObject(scope, id, planned.meta, AUTHORIZATION_POLICY, planned.spec);
+    case 'PeerAuthentication': return new RenderedApiObject(scope, id, planned.meta, PEER_AUTHENTICATION, planned.spec);
+    case 'Secret': return new SecretObject(scope, id, planned.meta, secretData(planned.spec));
   }
 }

@@ -1,12 +1,10 @@
-import { Construct } from 'constructs';
-import { PeerAuthentication, PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode as Mode } from '../../imports/security.istio.io';
-import type { ObjectMeta } from './object';
+import { PeerAuthentication, PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode as Mode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
+import type { KindRenderer } from './object';
 
 /** The only place that builds PeerAuthentication specs: STRICT mesh mTLS for one workload. */
 export function peerAuthenticationSpec(selector: Record<string, string>): PeerAuthenticationSpec {
   return { selector: { matchLabels: { ...selector } }, mtls: { mode: Mode.STRICT } };
 }
 
-export function createPeerAuthentication(scope: Construct, id: string, meta: ObjectMeta, spec: PeerAuthenticationSpec): PeerAuthentication {
-  return new PeerAuthentication(scope, id, { metadata: meta, spec });
-}
+/** How a PeerAuthentication is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const PEER_AUTHENTICATION: KindRenderer<PeerAuthenticationSpec> = { gvk: PeerAuthentication.GVK, specToJson: toJson_PeerAuthenticationSpec };

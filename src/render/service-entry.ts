@@ -1,12 +1,12 @@
-import { Construct } from 'constructs';
 import {
   ServiceEntry,
   ServiceEntrySpec,
   ServiceEntrySpecLocation as Location,
   ServiceEntrySpecResolution as Resolution,
+  toJson_ServiceEntrySpec,
 } from '../../imports/networking.istio.io';
 import type { PortModel } from '../model';
-import type { ObjectMeta } from './object';
+import type { KindRenderer } from './object';
 
 export interface ServiceEntryEndpointInput {
   readonly address: string;
@@ -52,6 +52,5 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
   };
 }
 
-export function createServiceEntry(scope: Construct, id: string, meta: ObjectMeta, spec: ServiceEntrySpec): ServiceEntry {
-  return new ServiceEntry(scope, id, { metadata: meta, spec });
-}
+/** How a ServiceEntry is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const SERVICE_ENTRY: KindRenderer<ServiceEntrySpec> = { gvk: ServiceEntry.GVK, specToJson: toJson_ServiceEntrySpec };

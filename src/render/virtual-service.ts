@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
-import { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp } from '../../imports/networking.istio.io';
+import { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp, toJson_VirtualServiceSpec } from '../../imports/networking.istio.io';
 import type { RetriesModel } from '../model';
-import type { ObjectMeta } from './object';
+import type { KindRenderer } from './object';
 
 export interface HttpRouteInput {
   /** Port the route matches on (the listener's port). */
@@ -55,6 +54,5 @@ export function virtualServiceSpec(input: VirtualServiceInput): VirtualServiceSp
   };
 }
 
-export function createVirtualService(scope: Construct, id: string, meta: ObjectMeta, spec: VirtualServiceSpec): VirtualService {
-  return new VirtualService(scope, id, { metadata: meta, spec });
-}
+/** How a VirtualService is written: its apiVersion and kind, and the JSON shape of its spec. */
+export const VIRTUAL_SERVICE: KindRenderer<VirtualServiceSpec> = { gvk: VirtualService.GVK, specToJson: toJson_VirtualServiceSpec };

@@ -1,0 +1,13 @@
+import { App } from 'cdk8s';
+import { performance } from 'node:perf_hooks';
+import { synthClusters } from '../src';
+import { defineBenchMesh } from './generate';
+const n = Number(process.argv[2] ?? 500);
+const t0 = performance.now();
+const app = new App();
+defineBenchMesh(app, { services: n, clusters: 20, clientsPerService: 4 });
+const t1 = performance.now();
+const clusters = synthClusters(app);
+const t2 = performance.now();
+const objs = clusters.reduce((a, c) => a + c.files.size, 0);
+console.log(`n=${n} build ${(t1-t0).toFixed(0)} ms synth ${(t2-t1).toFixed(0)} ms objects ${objs} rss ${(process.memoryUsage().rss/2**20).toFixed(0)} MiB`);
