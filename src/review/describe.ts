@@ -53,9 +53,19 @@ export function describeCaller(caller: Caller): string {
   return `${kind} ${caller.value}`;
 }
 
-/** What a caller edge admits: the operation, extra source constraints and open conditions. */
+/**
+ * What a caller edge admits: the operation, extra source constraints and open conditions. For
+ * an ingress gateway the external host (already on its entry point) is left out, and a
+ * workload-level reason with no policy behind it (`(no ALLOW policy)`) is added.
+ */
 export function describeAccess(edge: CallerEdge): string {
-  return describeGrantAccess(edge.grant, edge.caller);
+  let grant = edge.grant;
+  if (edge.ingressHost && grant.operation.hosts) {
+    const { hosts: _host, ...operation } = grant.operation;
+    grant = { ...grant, operation };
+  }
+  const text = describeGrantAccess(grant, edge.caller);
+  return grant.policy.startsWith('(') ? `${text} ${grant.policy}` : text;
 }
 
 export function describeGrantAccess(grant: Grant, caller: Caller): string {
