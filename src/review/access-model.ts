@@ -65,9 +65,19 @@ function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols)
     cluster: c.cluster, rootNamespace: root, workloads: access,
     eastWest: eastWest.sort((a, b) => byCodeUnit(`${a.gateway} ${a.port} ${a.host}`, `${b.gateway} ${b.port} ${b.host}`)),
     entryPoints: entryPoints.sort((a, b) => byCodeUnit(`${a.host} ${a.port} ${a.gateway}`, `${b.host} ${b.port} ${b.gateway}`)),
+    mtlsDefaults: mtlsDefaults(peerAuthns, root),
     denyPolicies: sortedUnique(policies.filter((p) => p.ref.action === 'DENY' && !p.ref.dryRun && !p.ignored).map((p) => p.ref.name)),
     notes: clusterNotes(inputs, workloads),
   };
+}
+
+/** The mesh's mode, and each namespace's where a namespace-wide PeerAuthentication sets it. */
+function mtlsDefaults(peerAuthns: readonly PeerAuthn[], root: string): ClusterAccess['mtlsDefaults'] {
+  const namespaces = sortedUnique(peerAuthns.filter((p) => !p.selector && p.namespace !== root).map((p) => p.namespace));
+  return [
+    { scope: 'mesh', ...effectiveMtls(peerAuthns, root, undefined, root) },
+    ...namespaces.map((ns) => ({ scope: `namespace ${ns}`, ...effectiveMtls(peerAuthns, ns, undefined, root) })),
+  ].map(({ scope, mode, source }) => ({ scope, mode, source }));
 }
 
 function clusterNotes(inputs: ClusterInputs, workloads: readonly Workload[]): string[] {

@@ -115,6 +115,8 @@ export interface ClusterAccess {
   readonly workloads: readonly WorkloadAccess[];
   readonly eastWest: readonly EastWestHost[];
   readonly entryPoints: readonly EntryPoint[];
+  /** The mTLS mode of the mesh and of each namespace with a namespace-wide PeerAuthentication. */
+  readonly mtlsDefaults: ReadonlyArray<{ readonly scope: string; readonly mode: MtlsMode; readonly source: string }>;
   /** Enforced DENY policies (and gateway ones) by name, for "DENY removed". */
   readonly denyPolicies: readonly string[];
   readonly notes: readonly string[];

@@ -50,7 +50,7 @@ export function connectivityDocument(clusters: readonly ClusterAccess[]) {
     clusters: clusters.map((c) => ({
       name: c.cluster, rootNamespace: c.rootNamespace,
       services: c.workloads.map(workloadJson),
-      eastWest: c.eastWest, entryPoints: c.entryPoints, denyPolicies: c.denyPolicies, notes: c.notes,
+      eastWest: c.eastWest, entryPoints: c.entryPoints, mtlsDefaults: c.mtlsDefaults, denyPolicies: c.denyPolicies, notes: c.notes,
     })),
   };
 }
