@@ -44,9 +44,10 @@ function edgeChanges(cluster: string, subject: string, then: readonly CallerEdge
   const out: AccessChange[] = [];
   for (const e of now) {
     if (coveredByAny(e.grant, thenGrants)) continue;
-    // The same caller had some access before when one of its earlier grants' sources covers this one's.
+    // The same caller had some access before when it is named the same, or an earlier grant's source covers this one's.
     const anyOperation = (g: Grant): Grant => ({ ...g, operation: {}, conditions: [] });
-    const sameCaller = then.filter((t) => grantCovers(anyOperation(t.grant), anyOperation(e.grant)));
+    const sameCaller = then.filter((t) => (t.caller.kind === e.caller.kind && t.caller.value === e.caller.value)
+      || grantCovers(anyOperation(t.grant), anyOperation(e.grant)));
     const other = [...new Set(sameCaller.map(describeAccess))].sort(byCodeUnit).join('; ');
     const kind = sameCaller.length > 0 ? (growing ? 'rule-widened' : 'rule-narrowed') : growing ? 'caller-added' : 'caller-removed';
     out.push({

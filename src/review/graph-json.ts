@@ -34,7 +34,8 @@ const callerKey = (e: CallerEdge) => `${e.caller.kind}\u0000${e.caller.value}\u0
 
 function workloadJson(w: WorkloadAccess) {
   return {
-    id: w.id, namespace: w.namespace, name: w.name, ...(w.selector ? { selector: w.selector } : {}), hosts: w.hosts,
+    id: w.id, namespace: w.namespace, name: w.name, hosts: w.hosts,
+    ...(w.selector ? { selector: Object.fromEntries(Object.entries(w.selector).sort(([a], [b]) => byCodeUnit(a, b))) } : {}),
     sidecar: w.sidecar, protocol: w.protocol, mtls: w.mtls, open: w.open, dryRun: w.dryRun,
     policies: w.policies,
     callers: [...w.callers].sort((a, b) => byCodeUnit(callerKey(a), callerKey(b))).map(callerJson),
