@@ -58,7 +58,8 @@ function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols)
   }));
   const eastWest: EastWestHost[] = servers.filter((s) => s.eastWest).flatMap((s) => s.hosts.map((host) => {
     const r = hostRestriction(s, host, policies, root);
-    return { gateway: s.gateway, port: s.port, tlsMode: s.tlsMode, host, ...(r.onlyPrincipals ? { onlyPrincipals: [...r.onlyPrincipals.values].sort(byCodeUnit) } : {}) };
+    return { gateway: s.gateway, port: s.port, tlsMode: s.tlsMode, host, ...(r.onlyPrincipals
+      ? { onlyPrincipals: [...r.onlyPrincipals.values].sort(byCodeUnit) } : {}) };
   }));
   const access = workloads.map((w) => workloadAccess(w, inputs, entryPoints.map((e) => e.host)));
   return {
@@ -85,7 +86,9 @@ function clusterNotes(inputs: ClusterInputs, workloads: readonly Workload[]): st
   for (const p of inputs.policies) {
     if (p.ignored) notes.push(`${p.ref.name}: ${p.ignored}`);
     else if (p.hasTargetRefs) notes.push(`${p.ref.name}: targetRef policies apply to Gateway API gateways and waypoints only, not modelled here`);
-    else if (p.ref.scope === 'mesh') notes.push(`${p.ref.name}: ${p.ref.action} policy in the root namespace without a selector applies to every workload of the mesh`);
+    else if (p.ref.scope === 'mesh') {
+      notes.push(`${p.ref.name}: ${p.ref.action} policy in the root namespace without a selector applies to every workload of the mesh`);
+    }
     else if (p.namespace === inputs.root && p.selector && !isGatewaySelector(p.selector, inputs.servers)
       && !workloads.some((w) => w.selector && Object.entries(p.selector!).every(([k, v]) => w.selector![k] === v))) {
       notes.push(`${p.ref.name}: root-namespace policy selects workloads of any namespace; none in these manifests has its labels`);
@@ -120,7 +123,8 @@ function workloadAccess(w: Workload, inputs: ClusterInputs, externalHosts: reado
   const allowPolicies = enforced.filter((p) => p.ref.action === 'ALLOW');
   let callers: CallerEdge[];
   if (!sidecar) {
-    if (applicable.length > 0) notes.push(`without a sidecar, no authorization policy is enforced on the workload itself (${applicable.map((p) => p.ref.name).join(', ')})`);
+    const unenforced = applicable.map((p) => p.ref.name).join(', ');
+    if (applicable.length > 0) notes.push(`without a sidecar, no authorization policy is enforced on the workload itself (${unenforced})`);
     callers = callerEdges(sidecarlessGrants(w, inputs), [], notes);
   } else {
     // Without an enforced ALLOW policy every request that no DENY stops is allowed; with one,
@@ -148,16 +152,21 @@ function sidecarlessGrants(w: Workload, inputs: ClusterInputs): Grant[] {
     for (const host of s.hosts.filter((h) => w.hosts.includes(h))) {
       const r = hostRestriction(s, host, inputs.policies, inputs.root);
       if (!r.onlyPrincipals) grants.push(anyGrant(`(east-west gateway ${s.gateway} admits any mesh caller for ${host})`));
-      else grants.push({ policy: r.onlyPrincipals.policy, source: { principals: { values: r.onlyPrincipals.values, notValues: [] } }, operation: {}, conditions: [] });
+      else grants.push({ policy: r.onlyPrincipals.policy, source: { principals: { values: r.onlyPrincipals.values, notValues: [] } },
+        operation: {}, conditions: [] });
     }
   }
   return grants;
 }
 
 function undecidedReasons(applicable: readonly ParsedPolicy[], callers: readonly CallerEdge[], denies: readonly Grant[]): string[] {
-  const reasons = applicable.filter((p) => p.ref.action === 'CUSTOM').map((p) =>
-    `CUSTOM policy ${p.ref.name}${p.ref.dryRun ? ' (dry-run CUSTOM policies still call the external authorizer)' : ''}: the external authorizer decides matching requests`);
-  for (const e of callers) if (e.grant.conditions.length > 0) reasons.push(`ALLOW ${e.grant.policy}: conditions not modelled: ${e.grant.conditions.join(' and ')}`);
+  // A dry-run CUSTOM policy still calls the external authorizer (builder.go:392-395).
+  const dry = (p: ParsedPolicy) => (p.ref.dryRun ? ' (dry-run CUSTOM policies still call the external authorizer)' : '');
+  const reasons = applicable.filter((p) => p.ref.action === 'CUSTOM')
+    .map((p) => `CUSTOM policy ${p.ref.name}${dry(p)}: the external authorizer decides matching requests`);
+  for (const e of callers) {
+    if (e.grant.conditions.length > 0) reasons.push(`ALLOW ${e.grant.policy}: conditions not modelled: ${e.grant.conditions.join(' and ')}`);
+  }
   for (const d of denies) if (d.conditions.length > 0) reasons.push(`DENY ${d.policy}: conditions not modelled: ${d.conditions.join(' and ')}`);
   return sortedUnique(reasons);
 }

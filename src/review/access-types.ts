@@ -10,7 +10,8 @@ export interface FieldMatch {
   readonly notValues: readonly string[];
 }
 
-export const SOURCE_FIELDS = ['principals', 'namespaces', 'serviceAccounts', 'trustDomains', 'requestPrincipals', 'ipBlocks', 'remoteIpBlocks'] as const;
+export const SOURCE_FIELDS = ['principals', 'namespaces', 'serviceAccounts', 'trustDomains', 'requestPrincipals', 'ipBlocks',
+  'remoteIpBlocks'] as const;
 export const OPERATION_FIELDS = ['hosts', 'ports', 'methods', 'paths', 'sni', 'destinationIps'] as const;
 export type SourceField = (typeof SOURCE_FIELDS)[number];
 export type OperationField = (typeof OPERATION_FIELDS)[number];

@@ -44,7 +44,8 @@ function guarded(io: CliIo, body: () => number): number {
 
 export function graphCommand(dir: string, flags: GraphFlags, io: CliIo): number {
   return guarded(io, () => {
-    if (flags.format === 'json' && flags.focus !== undefined) throw new FocusError('--focus: applies to the mermaid, dot and markdown formats, not json');
+    if (flags.format === 'json'
+      && flags.focus !== undefined) throw new FocusError('--focus: applies to the mermaid, dot and markdown formats, not json');
     const model = buildAccessModel(readManifestTree(dir), { rootNamespace: flags.rootNamespace });
     const options: GraphOptions = { focus: flags.focus, collapse: flags.collapse };
     const text = flags.format === 'json' ? connectivityJson(model)

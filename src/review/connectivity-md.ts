@@ -32,14 +32,18 @@ function clusterSection(c: ClusterAccess): string[] {
   }
   if (c.eastWest.length > 0) {
     out.push('East-west gateway hosts:', '');
-    for (const e of c.eastWest) out.push(`- ${e.host} on ${e.gateway}:${e.port} (${e.tlsMode})${e.onlyPrincipals ? `, only ${e.onlyPrincipals.join(', ')}` : ''}`);
+    for (const e of c.eastWest) {
+      const only = e.onlyPrincipals ? `, only ${e.onlyPrincipals.join(', ')}` : '';
+      out.push(`- ${e.host} on ${e.gateway}:${e.port} (${e.tlsMode})${only}`);
+    }
     out.push('');
   }
   if (c.entryPoints.length > 0) {
     out.push('External entry points:', '');
     for (const e of c.entryPoints) {
       const to = e.routesTo.length > 0 ? ` → ${e.routesTo.join(', ')}` : ' (not routed)';
-      out.push(`- ${e.host}:${e.port} ${e.protocol} ${e.tlsMode} on ${e.gateway}${to}${e.onlyRemoteIpBlocks ? `, clients ${e.onlyRemoteIpBlocks.join(', ')}` : ''}`);
+      const clients = e.onlyRemoteIpBlocks ? `, clients ${e.onlyRemoteIpBlocks.join(', ')}` : '';
+      out.push(`- ${e.host}:${e.port} ${e.protocol} ${e.tlsMode} on ${e.gateway}${to}${clients}`);
     }
     out.push('');
   }

@@ -78,7 +78,8 @@ export function grantCovers(outer: Grant, inner: Grant): boolean {
 export function grantsIntersect(a: Grant, b: Grant): boolean {
   const sa = withImpliedIdentity(a.source);
   const sb = withImpliedIdentity(b.source);
-  return SOURCE_FIELDS.every((f) => fieldsIntersect(f, sa[f], sb[f])) && OPERATION_FIELDS.every((f) => fieldsIntersect(f, a.operation[f], b.operation[f]));
+  return SOURCE_FIELDS.every((f) => fieldsIntersect(f, sa[f], sb[f])) && OPERATION_FIELDS.every((f) => fieldsIntersect(f, a.operation[f],
+    b.operation[f]));
 }
 
 const ATOM_FIELDS: ReadonlyArray<keyof Operation> = ['methods', 'paths', 'hosts', 'ports'];

@@ -56,7 +56,8 @@ function json(diff: AccessDiff): string {
     schemaVersion: DIFF_SCHEMA_VERSION, widened: diff.widened, counts: diff.counts,
     changes: diff.changes.map((c) => ({
       cluster: c.cluster, subject: c.subject, kind: c.kind, effect: c.effect,
-      ...(c.caller !== undefined ? { caller: c.caller } : {}), ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}),
+      ...(c.caller !== undefined ? { caller: c.caller } : {}), ...(c.before !== undefined ? { before: c.before }
+        : {}), ...(c.after !== undefined ? { after: c.after } : {}),
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -17,7 +17,8 @@ function eastWestChanges(cluster: string, b: readonly EastWestHost[], a: readonl
   for (const e of a) {
     const prev = b.filter((x) => x.gateway === e.gateway && patternCovers(x.host, e.host, 'host'));
     if (prev.length === 0) {
-      out.push({ cluster, subject: e.host, kind: 'east-west-host-exposed', effect: 'widened', after: text(e) + (e.onlyPrincipals ? `, only ${e.onlyPrincipals.join(', ')}` : '') });
+      out.push({ cluster, subject: e.host, kind: 'east-west-host-exposed', effect: 'widened', after: text(e) + (e.onlyPrincipals
+        ? `, only ${e.onlyPrincipals.join(', ')}` : '') });
       continue;
     }
     const only = e.onlyPrincipals;
@@ -35,7 +36,8 @@ function eastWestChanges(cluster: string, b: readonly EastWestHost[], a: readonl
   return out;
 }
 
-const entryText = (e: EntryPoint) => `${e.host}:${e.port} ${e.protocol} ${e.tlsMode} on ${e.gateway}${e.routesTo.length > 0 ? ` → ${e.routesTo.join(', ')}` : ''}`;
+const entryText = (e: EntryPoint) =>
+  `${e.host}:${e.port} ${e.protocol} ${e.tlsMode} on ${e.gateway}${e.routesTo.length > 0 ? ` → ${e.routesTo.join(', ')}` : ''}`;
 const sameEntry = (x: EntryPoint, y: EntryPoint) => x.port === y.port && patternCovers(x.host, y.host, 'host');
 
 function entryChanges(cluster: string, b: readonly EntryPoint[], a: readonly EntryPoint[]): AccessChange[] {
@@ -48,9 +50,11 @@ function entryChanges(cluster: string, b: readonly EntryPoint[], a: readonly Ent
       continue;
     }
     const newTargets = e.routesTo.filter((t) => !prev.some((p) => p.routesTo.includes(t)));
-    if (newTargets.length > 0) out.push({ cluster, subject, kind: 'external-access-added', effect: 'widened', before: prev.map(entryText).join('; '), after: entryText(e) });
+    if (newTargets.length > 0) out.push({ cluster, subject, kind: 'external-access-added', effect: 'widened',
+      before: prev.map(entryText).join('; '), after: entryText(e) });
     if (prev.some((p) => rank(e.tlsMode) < rank(p.tlsMode))) {
-      out.push({ cluster, subject, kind: 'external-tls-weakened', effect: 'widened', before: prev.map((p) => p.tlsMode).join(', '), after: e.tlsMode });
+      out.push({ cluster, subject, kind: 'external-tls-weakened', effect: 'widened', before: prev.map((p) => p.tlsMode).join(', '),
+        after: e.tlsMode });
     }
     const blocks = e.onlyRemoteIpBlocks;
     const wider = prev.some((p) => p.onlyRemoteIpBlocks && (!blocks || blocks.some((x) => !p.onlyRemoteIpBlocks!.some((o) => cidrCovers(o, x)))));
@@ -60,7 +64,8 @@ function entryChanges(cluster: string, b: readonly EntryPoint[], a: readonly Ent
     }
   }
   for (const e of b) {
-    if (!a.some((x) => sameEntry(x, e))) out.push({ cluster, subject: `${e.host}:${e.port}`, kind: 'external-access-removed', effect: 'narrowed', before: entryText(e) });
+    if (!a.some((x) => sameEntry(x, e))) out.push({ cluster, subject: `${e.host}:${e.port}`, kind: 'external-access-removed',
+      effect: 'narrowed', before: entryText(e) });
   }
   return out;
 }

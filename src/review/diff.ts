@@ -36,7 +36,8 @@ export interface AccessDiff {
   readonly widened: boolean;
 }
 
-const callerText = (e: CallerEdge) => (e.ingressHost ? `ingress gateway for ${e.ingressHost} (${describeCaller(e.caller)})` : describeCaller(e.caller));
+const callerText = (e: CallerEdge) => (e.ingressHost ? `ingress gateway for ${e.ingressHost} (${describeCaller(e.caller)})`
+  : describeCaller(e.caller));
 
 /** Edges of `now` the union of `then` does not admit, as caller-added (new caller) or rule-widened. */
 function edgeChanges(cluster: string, subject: string, then: readonly CallerEdge[], now: readonly CallerEdge[], growing: boolean): AccessChange[] {
@@ -61,7 +62,8 @@ function edgeChanges(cluster: string, subject: string, then: readonly CallerEdge
 const MTLS_RANK: Record<MtlsMode, number> = { DISABLE: 0, PERMISSIVE: 1, STRICT: 2 };
 const weakest = (w: WorkloadAccess): MtlsMode =>
   [w.mtls.mode, ...Object.values(w.mtls.ports ?? {})].reduce((a, b) => (MTLS_RANK[b] < MTLS_RANK[a] ? b : a));
-const mtlsText = (w: WorkloadAccess) => `${w.mtls.mode} (${w.mtls.source})${w.mtls.ports ? ` ports ${Object.entries(w.mtls.ports).map(([p, m]) => `${p}:${m}`).join(',')}` : ''}`;
+const portModes = (w: WorkloadAccess) => Object.entries(w.mtls.ports ?? {}).map(([p, m]) => `${p}:${m}`).join(',');
+const mtlsText = (w: WorkloadAccess) => `${w.mtls.mode} (${w.mtls.source})${w.mtls.ports ? ` ports ${portModes(w)}` : ''}`;
 
 function mtlsChanges(cluster: string, b: WorkloadAccess, a: WorkloadAccess): AccessChange[] {
   if (mtlsText(b) === mtlsText(a)) return [];
@@ -91,13 +93,15 @@ function policyChanges(cluster: string, b: WorkloadAccess | undefined, a: Worklo
   const dry = (w?: WorkloadAccess) => new Set((w?.policies ?? []).filter((p) => p.dryRun).map((p) => p.name));
   const [db, da] = [dry(b), dry(a)];
   const out: AccessChange[] = [];
-  for (const p of da) if (!db.has(p)) out.push({ cluster, subject, kind: 'dry-run-on', effect: 'widened', after: `${p} is in dry-run: logged, not enforced` });
+  for (const p of da) if (!db.has(p)) out.push({ cluster, subject, kind: 'dry-run-on', effect: 'widened',
+    after: `${p} is in dry-run: logged, not enforced` });
   for (const p of db) if (!da.has(p) && a) out.push({ cluster, subject, kind: 'dry-run-off', effect: 'info', before: `${p} was in dry-run` });
   const [ub, ua] = [new Set(b?.undecided ?? []), new Set(a?.undecided ?? [])];
   for (const u of ua) if (!ub.has(u)) out.push({ cluster, subject, kind: 'cannot-decide', effect: 'undecided', after: u });
   // A CUSTOM policy gone may have let more through; a condition gone shows in the callers.
   for (const u of ub) {
-    if (!ua.has(u) && a) out.push({ cluster, subject, kind: 'cannot-decide', effect: u.startsWith('CUSTOM') ? 'undecided' : 'info', before: u, after: 'no longer applies' });
+    if (!ua.has(u) && a) out.push({ cluster, subject, kind: 'cannot-decide', effect: u.startsWith('CUSTOM') ? 'undecided' : 'info',
+      before: u, after: 'no longer applies' });
   }
   return out;
 }
@@ -110,7 +114,8 @@ function denyChanges(cluster: string, b: WorkloadAccess, a: WorkloadAccess, remo
   }));
 }
 
-function workloadChanges(cluster: string, b: WorkloadAccess | undefined, a: WorkloadAccess | undefined, removedDenies: ReadonlySet<string>): AccessChange[] {
+function workloadChanges(cluster: string, b: WorkloadAccess | undefined, a: WorkloadAccess | undefined,
+  removedDenies: ReadonlySet<string>): AccessChange[] {
   const subject = (a ?? b)!.id;
   const out: AccessChange[] = [];
   if (!b) out.push({ cluster, subject, kind: 'service-added', effect: 'info' });
@@ -124,8 +129,10 @@ function workloadChanges(cluster: string, b: WorkloadAccess | undefined, a: Work
 
 function clusterChanges(name: string, b: ClusterAccess | undefined, a: ClusterAccess | undefined): AccessChange[] {
   const removed = new Set((b?.denyPolicies ?? []).filter((p) => !(a?.denyPolicies ?? []).includes(p)));
-  const out: AccessChange[] = [...removed].map((p) => ({ cluster: name, subject: p, kind: 'deny-removed' as const, effect: 'widened' as const, before: `DENY policy ${p}` }));
-  for (const p of a?.denyPolicies ?? []) if (!(b?.denyPolicies ?? []).includes(p)) out.push({ cluster: name, subject: p, kind: 'deny-added', effect: 'narrowed', after: `DENY policy ${p}` });
+  const out: AccessChange[] = [...removed].map((p) => ({ cluster: name, subject: p, kind: 'deny-removed' as const,
+    effect: 'widened' as const, before: `DENY policy ${p}` }));
+  for (const p of a?.denyPolicies ?? []) if (!(b?.denyPolicies ?? []).includes(p)) out.push({ cluster: name, subject: p, kind: 'deny-added',
+    effect: 'narrowed', after: `DENY policy ${p}` });
   const ids = [...new Set([...(b?.workloads ?? []), ...(a?.workloads ?? [])].map((w) => w.id))].sort(byCodeUnit);
   for (const id of ids) out.push(...workloadChanges(name, b?.workloads.find((w) => w.id === id), a?.workloads.find((w) => w.id === id), removed));
   out.push(...diffGateways(name, b, a), ...mtlsDefaultChanges(name, b, a));
@@ -139,7 +146,8 @@ export function diffAccess(before: readonly ClusterAccess[], after: readonly Clu
   const names = [...new Set([...before, ...after].map((c) => c.cluster))].sort(byCodeUnit);
   const all = names.flatMap((n) => clusterChanges(n, before.find((c) => c.cluster === n), after.find((c) => c.cluster === n)));
   const seen = new Set<string>();
-  const changes = all.filter((c) => !seen.has(changeKey(c)) && Boolean(seen.add(changeKey(c)))).sort((x, y) => byCodeUnit(changeKey(x), changeKey(y)));
+  const changes = all.filter((c) => !seen.has(changeKey(c)) && Boolean(seen.add(changeKey(c)))).sort((x, y) => byCodeUnit(changeKey(x),
+    changeKey(y)));
   const counts = { widened: 0, narrowed: 0, undecided: 0, info: 0 };
   for (const c of changes) counts[c.effect]++;
   return { changes, counts, widened: counts.widened + counts.undecided > 0 };

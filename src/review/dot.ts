@@ -6,7 +6,8 @@ const label = (lines: readonly string[]) => quote(lines.join('\n')).replace(/\n/
 
 const SHAPES: Record<ViewNode['kind'], string> = { service: 'box', caller: 'parallelogram', entry: 'oval' };
 const STYLE: Record<string, string> = {
-  nosidecar: 'fillcolor="#fff4e5"', dryrun: 'style="dashed,filled"', open: 'fillcolor="#fdecea"', weak: 'penwidth=2', undecided: 'fillcolor="#f3e8fd"',
+  nosidecar: 'fillcolor="#fff4e5"', dryrun: 'style="dashed,filled"', open: 'fillcolor="#fdecea"', weak: 'penwidth=2',
+  undecided: 'fillcolor="#f3e8fd"',
 };
 
 function nodeLine(id: string, n: ViewNode): string {
@@ -20,7 +21,8 @@ export function renderDot(view: ViewGraph): string {
     if (!ids.has(n.key)) ids.set(n.key, `${prefix}${ids.size + 1}`);
     return ids.get(n.key)!;
   };
-  const out = ['digraph connectivity {', '  rankdir=LR;', '  node [fontname="Helvetica", style=filled, fillcolor=white];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const out = ['digraph connectivity {', '  rankdir=LR;', '  node [fontname="Helvetica", style=filled, fillcolor=white];',
+    '  edge [fontname="Helvetica", fontsize=10];'];
   view.clusters.forEach((c, ci) => {
     out.push(`  subgraph ${quote(`cluster_${ci + 1}`)} {`, `    label=${label([`cluster ${c.name}`])};`);
     c.namespaces.forEach((ns, ni) => {

@@ -39,7 +39,8 @@ export function hostRestriction(server: GatewayServer, host: string, policies: r
   let principals: { values: readonly string[]; policy: string } | undefined;
   let ipBlocks: readonly string[] | undefined;
   for (const p of gatewayPolicies(server, policies, root)) {
-    if (p.ref.action === 'ALLOW' || p.ref.action === 'CUSTOM') notes.push(`${p.ref.action} policy ${p.ref.name} applies to the gateway ${server.gateway}`);
+    if (p.ref.action === 'ALLOW'
+      || p.ref.action === 'CUSTOM') notes.push(`${p.ref.action} policy ${p.ref.name} applies to the gateway ${server.gateway}`);
     if (p.ref.action !== 'DENY') continue;
     for (const g of p.grants.filter((x) => appliesToHost(x, host))) {
       const notPrincipals = onlyNegated(g.source, 'principals');

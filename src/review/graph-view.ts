@@ -38,8 +38,14 @@ export interface ViewEdge {
   readonly dashed: boolean;
 }
 
+export interface ViewCluster {
+  readonly name: string;
+  readonly namespaces: ReadonlyArray<{ readonly name: string; readonly nodes: ViewNode[] }>;
+  readonly entries: ViewNode[];
+}
+
 export interface ViewGraph {
-  readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespaces: ReadonlyArray<{ readonly name: string; readonly nodes: ViewNode[] }>; readonly entries: ViewNode[] }>;
+  readonly clusters: ReadonlyArray<ViewCluster>;
   readonly callers: ViewNode[];
   readonly edges: ViewEdge[];
 }
@@ -131,7 +137,10 @@ function focusMatches(node: ViewNode, focus: string, clusters: readonly ClusterA
 
 function applyFocus(graph: { nodes: ViewNode[]; edges: ViewEdge[] }, focus: string, clusters: readonly ClusterAccess[]) {
   const matched = new Set(graph.nodes.filter((n) => focusMatches(n, focus, clusters)).map((n) => n.key));
-  if (matched.size === 0) throw new FocusError(`--focus: "${focus}" names no service, caller or entry point (give a service name, <namespace>/<name>, a host or a principal)`);
+  if (matched.size === 0) {
+    const expected = 'give a service name, <namespace>/<name>, a host or a principal';
+    throw new FocusError(`--focus: "${focus}" names no service, caller or entry point (${expected})`);
+  }
   const edges = graph.edges.filter((e) => matched.has(e.from) || matched.has(e.to));
   const keep = new Set([...matched, ...edges.flatMap((e) => [e.from, e.to])]);
   return { nodes: graph.nodes.filter((n) => keep.has(n.key)), edges };

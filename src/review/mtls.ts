@@ -20,7 +20,8 @@ const modeOf = (m: unknown): MtlsMode | undefined => (typeof m === 'string' && M
 export function readPeerAuthentications(objects: readonly any[]): PeerAuthn[] {
   return objects.filter((o) => o?.kind === 'PeerAuthentication' && o?.apiVersion?.startsWith('security.istio.io/')).map((o) => {
     const labels = o.spec?.selector?.matchLabels;
-    const selector = labels && Object.keys(labels).length > 0 ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : undefined;
+    const selector = labels && Object.keys(labels).length > 0 ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k,
+      String(v)])) : undefined;
     const ports = o.spec?.portLevelMtls ?? {};
     return {
       name: `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`,
@@ -47,7 +48,8 @@ export interface EffectiveMtls {
  * The effective mode for a workload. When several policies of one level apply, istiod takes the
  * oldest; manifests carry no creation time, so the first by name is taken and a note says so.
  */
-export function effectiveMtls(all: readonly PeerAuthn[], namespace: string, selector: Readonly<Record<string, string>> | undefined, root: string): EffectiveMtls {
+export function effectiveMtls(all: readonly PeerAuthn[], namespace: string, selector: Readonly<Record<string, string>> | undefined,
+  root: string): EffectiveMtls {
   const levels: Array<[string, PeerAuthn[]]> = [
     ['mesh', all.filter((p) => p.namespace === root && !p.selector)],
     ['namespace', namespace === root ? [] : all.filter((p) => p.namespace === namespace && !p.selector)],
@@ -58,7 +60,10 @@ export function effectiveMtls(all: readonly PeerAuthn[], namespace: string, sele
   const notes: string[] = [];
   let ports: Record<string, MtlsMode> | undefined;
   for (const [level, policies] of levels) {
-    if (policies.length > 1) notes.push(`${policies.length} ${level}-level PeerAuthentications apply (${policies.map((p) => p.name).join(', ')}); Istio uses the oldest, taken here as ${policies[0].name}`);
+    if (policies.length > 1) {
+      const names = policies.map((x) => x.name).join(', ');
+      notes.push(`${policies.length} ${level}-level PeerAuthentications apply (${names}); Istio uses the oldest, taken here as ${policies[0].name}`);
+    }
     const p = policies[0];
     if (p?.mode) {
       mode = p.mode;

@@ -34,9 +34,11 @@ const WHEN_SOURCE: Readonly<Record<string, SourceField>> = {
   'source.principal': 'principals', 'source.namespace': 'namespaces', 'source.serviceAccount': 'serviceAccounts',
   'source.trustDomain': 'trustDomains', 'source.ip': 'ipBlocks', 'remote.ip': 'remoteIpBlocks', 'request.auth.principal': 'requestPrincipals',
 };
-const WHEN_OPERATION: Readonly<Record<string, OperationField>> = { 'destination.port': 'ports', 'connection.sni': 'sni', 'destination.ip': 'destinationIps' };
+const WHEN_OPERATION: Readonly<Record<string, OperationField>> = { 'destination.port': 'ports', 'connection.sni': 'sni',
+  'destination.ip': 'destinationIps' };
 /** Keys Istio knows but whose values depend on request content this model does not see. */
-const WHEN_REQUEST_CONTENT = [/^request\.headers\[.+\]$/, /^request\.auth\.claims\[.+\]$/, /^request\.auth\.audiences$/, /^request\.auth\.presenter$/, /^experimental\.envoy\.filters\./];
+const WHEN_REQUEST_CONTENT = [/^request\.headers\[.+\]$/, /^request\.auth\.claims\[.+\]$/, /^request\.auth\.audiences$/,
+  /^request\.auth\.presenter$/, /^experimental\.envoy\.filters\./];
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined).map(String) : []);
 

@@ -15,7 +15,8 @@ import { ParsedPolicy } from './policy';
  * the workload has (pilot/pkg/model/policyattachment.go:109-111). A policy with targetRefs never
  * attaches to a sidecar (policyattachment.go:131-136). Unknown labels: only selector-less ones.
  */
-export function applicablePolicies(policies: readonly ParsedPolicy[], namespace: string, selector: Readonly<Record<string, string>> | undefined, root: string) {
+export function applicablePolicies(policies: readonly ParsedPolicy[], namespace: string, selector: Readonly<Record<string,
+  string>> | undefined, root: string) {
   return policies.filter((p) => !p.ignored && !p.hasTargetRefs && (p.namespace === root || p.namespace === namespace)
     && (!p.selector || (selector !== undefined && isSubset(p.selector, selector))));
 }
@@ -56,7 +57,8 @@ export function splitByCaller(grant: Grant): Array<{ caller: Caller; grant: Gran
   for (const [field, kind] of CALLER_FIELDS) {
     const m: FieldMatch | undefined = grant.source[field];
     if (!m?.values) continue;
-    return m.values.map((value) => ({ caller: { kind, value }, grant: { ...grant, source: { ...grant.source, [field]: { values: [value], notValues: m.notValues } } } }));
+    return m.values.map((value) => ({ caller: { kind, value }, grant: { ...grant, source: { ...grant.source, [field]: { values: [value],
+      notValues: m.notValues } } } }));
   }
   return [{ caller: { kind: 'any', value: '*' }, grant }];
 }
@@ -77,7 +79,8 @@ export function callerEdges(allows: readonly Grant[], denies: readonly Grant[], 
     seen.add(key);
     const full = denies.find((d) => d.conditions.length === 0 && grantCovers(d, grant));
     if (full) {
-      notes.push(`${caller.kind} ${caller.value} (${describeGrantAccess(grant, caller)}) is admitted by ${grant.policy} but denied by ${full.policy}`);
+      const what = describeGrantAccess(grant, caller);
+      notes.push(`${caller.kind} ${caller.value} (${what}) is admitted by ${grant.policy} but denied by ${full.policy}`);
       continue;
     }
     const narrowedBy = [...new Set(denies.filter((d) => grantsIntersect(d, grant)).map((d) => d.policy))].sort(byCodeUnit);

@@ -25,7 +25,8 @@ export interface Workload {
 
 /** `<service>.<namespace>.svc[.<domain>]`, or `<pod>.<service>.<namespace>.svc...` (an instance of a headless service). */
 const SVC_HOST = /^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?$/;
-const labelText = (l: Readonly<Record<string, string>>) => Object.entries(l).sort(([a], [b]) => byCodeUnit(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
+const labelText = (l: Readonly<Record<string, string>>) => Object.entries(l).sort(([a], [b]) => byCodeUnit(a, b)).map(([k,
+  v]) => `${k}=${v}`).join(',');
 
 /** host → service name, from objects the library labelled with their service. */
 function labelledHosts(objects: readonly any[]): Map<string, string> {
@@ -96,7 +97,8 @@ function sidecarOffHosts(objects: readonly any[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects.filter((x) => x?.kind === 'DestinationRule' && x.spec?.trafficPolicy?.tls?.mode === 'DISABLE')) {
     const m = SVC_HOST.exec(String(o.spec?.host ?? ''));
-    if (m && m[2] === o.metadata?.namespace) out.set(o.spec.host, `DestinationRule ${o.metadata.namespace}/${o.metadata.name} disables mesh TLS to it`);
+    if (m && m[2] === o.metadata?.namespace) out.set(o.spec.host,
+      `DestinationRule ${o.metadata.namespace}/${o.metadata.name} disables mesh TLS to it`);
   }
   return out;
 }
@@ -121,7 +123,8 @@ export function discoverWorkloads(inputs: Inputs): Workload[] {
     if (sidecarOff.has(host)) w.sidecarOff.push(sidecarOff.get(host)!);
     if (terminated.has(host)) w.sidecarOff.push(`the east-west gateway terminates mesh mTLS for ${host}`);
   }
-  for (const w of set.byKey.values()) if (w.hosts.length === 0 && !w.name.includes('=')) w.hosts.push(`${w.name.split('[')[0]}.${w.namespace}.svc.cluster.local`);
+  for (const w of set.byKey.values()) if (w.hosts.length === 0
+    && !w.name.includes('=')) w.hosts.push(`${w.name.split('[')[0]}.${w.namespace}.svc.cluster.local`);
   addWholeNamespaces(set, inputs);
   return [...set.byKey.values()].sort((a, b) => byCodeUnit(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
 }

@@ -71,13 +71,15 @@ describe('one intent added and removed (sleep-httpbin + client curl)', () => {
 
   test('adding the client shows exactly that caller as widened', () => {
     const d = diffAccess(before, after);
-    expect(d.changes).toEqual([{ cluster: 'cluster02', subject: 'cluster02/default/httpbin', kind: 'caller-added', effect: 'widened', caller: CURL, after: 'any request' }]);
+    expect(d.changes).toEqual([{ cluster: 'cluster02', subject: 'cluster02/default/httpbin', kind: 'caller-added', effect: 'widened',
+      caller: CURL, after: 'any request' }]);
     expect(d.widened).toBe(true);
   });
 
   test('removing it shows exactly that caller as removed, and nothing widened', () => {
     const d = diffAccess(after, before);
-    expect(d.changes).toEqual([{ cluster: 'cluster02', subject: 'cluster02/default/httpbin', kind: 'caller-removed', effect: 'narrowed', caller: CURL, before: 'any request' }]);
+    expect(d.changes).toEqual([{ cluster: 'cluster02', subject: 'cluster02/default/httpbin', kind: 'caller-removed', effect: 'narrowed',
+      caller: CURL, before: 'any request' }]);
     expect(d.widened).toBe(false);
   });
 });
@@ -102,7 +104,8 @@ describe('the commands on written trees', () => {
     const before = write('before');
     const after = write('after', addCurl);
     const gated = cli('diff', before, after, '--fail-on-widen', '--format', 'text');
-    expect(gated).toEqual({ status: 3, err: '', out: `cluster02 cluster02/default/httpbin: WIDENED caller added ${CURL}: - -> any request\n1 widened, 0 cannot decide, 0 narrowed, 0 other` });
+    expect(gated).toEqual({ status: 3, err: '',
+      out: `cluster02 cluster02/default/httpbin: WIDENED caller added ${CURL}: - -> any request\n1 widened, 0 cannot decide, 0 narrowed, 0 other` });
     expect(cli('diff', before, after).status).toBe(0);
     expect(cli('diff', after, before, '--fail-on-widen').status).toBe(0);
     expect(cli('diff', before, before, '--fail-on-widen')).toEqual({ status: 0, err: '', out: '### Access changes: No access changes.' });
@@ -113,10 +116,12 @@ describe('the commands on written trees', () => {
     const mermaid = cli('graph', tree);
     expect(mermaid.status).toBe(0);
     expect(mermaid.out).toMatchSnapshot();
-    expect(cli('graph', tree, '--format', 'dot').out).toMatch(/^digraph connectivity \{[\s\S]*"c2" -> "s1" \[label="GET \/headers\\nGET \/status"\];\n\}$/);
+    expect(cli('graph', tree, '--format',
+      'dot').out).toMatch(/^digraph connectivity \{[\s\S]*"c2" -> "s1" \[label="GET \/headers\\nGET \/status"\];\n\}$/);
     expect(JSON.parse(cli('graph', tree, '--format', 'json').out).clusters.map((c: any) => c.name)).toEqual(['cluster01', 'cluster02']);
     expect(cli('graph', tree, '--focus', 'sleep').out).toContain('sleep (ns default)');
-    expect(cli('graph', tree, '--focus', 'nothing-here')).toMatchObject({ status: 2, err: expect.stringContaining('--focus: "nothing-here" names no service') });
+    expect(cli('graph', tree, '--focus', 'nothing-here')).toMatchObject({ status: 2,
+      err: expect.stringContaining('--focus: "nothing-here" names no service') });
   });
 
   test('a tree that cannot be read: status 1 and the reason', () => {

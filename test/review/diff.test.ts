@@ -64,7 +64,8 @@ describe('callers and rules', () => {
 
 describe('policies and mTLS', () => {
   test('a DENY policy removed', () => {
-    const deny = ap('default', 'deny-curl', { selector: { matchLabels: { app: 'web' } }, action: 'DENY', rules: [{ from: [{ source: { principals: [CURL] } }] }] });
+    const deny = ap('default', 'deny-curl', { selector: { matchLabels: { app: 'web' } }, action: 'DENY',
+      rules: [{ from: [{ source: { principals: [CURL] } }] }] });
     const then = [...base([rule([SLEEP, CURL])]), deny];
     const d = diff(then, base([rule([SLEEP, CURL])]));
     expect(summary(d)).toEqual(['widened deny-removed default/deny-curl', `widened caller-added c1/default/web principal ${CURL}`].sort());
@@ -81,7 +82,8 @@ describe('policies and mTLS', () => {
     const d = diff(then, [allow('default', 'web', [rule([SLEEP])]), pa('istio-system', 'mesh', 'STRICT'), pa('default', 'relaxed', 'PERMISSIVE')]);
     expect(summary(d)).toEqual(['widened mtls-weakened c1/default/web', 'widened mtls-weakened namespace default']);
     const strictGone = diff(base([rule([SLEEP])]), [allow('default', 'web', [rule([SLEEP])])]);
-    expect(strictGone.changes[0]).toMatchObject({ kind: 'mtls-weakened', before: 'STRICT (default/web)', after: 'PERMISSIVE (default (no PeerAuthentication))' });
+    expect(strictGone.changes[0]).toMatchObject({ kind: 'mtls-weakened', before: 'STRICT (default/web)',
+      after: 'PERMISSIVE (default (no PeerAuthentication))' });
   });
 
   test('a CUSTOM policy added: cannot decide (and --fail-on-widen counts it)', () => {
@@ -94,7 +96,8 @@ describe('policies and mTLS', () => {
 
 describe('gateways', () => {
   test('a host newly exposed on the east-west gateway (its workload has no ALLOW policy here: open)', () => {
-    const d = diff([eastWestGateway(['a.default.svc.cluster.local'])], [eastWestGateway(['a.default.svc.cluster.local', 'b.default.svc.cluster.local'])]);
+    const d = diff([eastWestGateway(['a.default.svc.cluster.local'])], [eastWestGateway(['a.default.svc.cluster.local',
+      'b.default.svc.cluster.local'])]);
     expect(summary(d)).toEqual([
       'widened east-west-host-exposed b.default.svc.cluster.local', 'widened caller-added c1/default/b any caller', 'info service-added c1/default/b',
     ]);
@@ -126,10 +129,13 @@ describe('output formats', () => {
   });
 
   test('text and json', () => {
-    expect(formatDiff(d, 'text')).toBe(`c1 c1/default/web: WIDENED caller added principal ${CURL}: - -> GET /status\n1 widened, 0 cannot decide, 0 narrowed, 0 other\n`);
+    expect(formatDiff(d, 'text')).toBe([
+      `c1 c1/default/web: WIDENED caller added principal ${CURL}: - -> GET /status`, '1 widened, 0 cannot decide, 0 narrowed, 0 other', '',
+    ].join('\n'));
     expect(JSON.parse(formatDiff(d, 'json'))).toEqual({
       schemaVersion: 1, widened: true, counts: { widened: 1, narrowed: 0, undecided: 0, info: 0 },
-      changes: [{ cluster: 'c1', subject: 'c1/default/web', kind: 'caller-added', effect: 'widened', caller: `principal ${CURL}`, after: 'GET /status' }],
+      changes: [{ cluster: 'c1', subject: 'c1/default/web', kind: 'caller-added', effect: 'widened', caller: `principal ${CURL}`,
+        after: 'GET /status' }],
     });
   });
 });

@@ -17,10 +17,12 @@ export function ap(namespace: string, name: string, spec: Record<string, unknown
 }
 
 /** An ALLOW policy for `app: <app>` with the given rules. */
-export const allow = (namespace: string, app: string, rules: unknown[], name = app) => ap(namespace, name, { selector: { matchLabels: { app } }, action: 'ALLOW', rules });
+export const allow = (namespace: string, app: string, rules: unknown[], name = app) => ap(namespace, name,
+  { selector: { matchLabels: { app } }, action: 'ALLOW', rules });
 
 export function pa(namespace: string, name: string, mode: string, selector?: Labels): any {
-  return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta(namespace, name), spec: { ...(selector ? { selector: { matchLabels: selector } } : {}), mtls: { mode } } };
+  return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta(namespace, name), spec: { ...(selector
+    ? { selector: { matchLabels: selector } } : {}), mtls: { mode } } };
 }
 
 export function gateway(namespace: string, name: string, selector: Labels, servers: unknown[]): any {

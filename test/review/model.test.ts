@@ -26,8 +26,10 @@ describe('ALLOW / DENY / AUDIT / CUSTOM precedence', () => {
   test('a DENY that covers an admitted caller removes it; one that overlaps marks it', () => {
     const objects = [
       allow('default', 'web', [rule([SLEEP, principal('default', 'curl')], [{ methods: ['GET'], paths: ['/api/*'] }])]),
-      ap('default', 'deny-curl', { selector: { matchLabels: { app: 'web' } }, action: 'DENY', rules: [{ from: [{ source: { principals: [principal('default', 'curl')] } }] }] }),
-      ap('default', 'deny-admin', { selector: { matchLabels: { app: 'web' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/api/admin'] } }] }] }),
+      ap('default', 'deny-curl', { selector: { matchLabels: { app: 'web' } }, action: 'DENY',
+        rules: [{ from: [{ source: { principals: [principal('default', 'curl')] } }] }] }),
+      ap('default', 'deny-admin', { selector: { matchLabels: { app: 'web' } }, action: 'DENY',
+        rules: [{ to: [{ operation: { paths: ['/api/admin'] } }] }] }),
     ];
     const w = workload(objects, 'web');
     expect(callers(w)).toEqual([`principal ${SLEEP}`]);
@@ -44,7 +46,8 @@ describe('ALLOW / DENY / AUDIT / CUSTOM precedence', () => {
   });
 
   test('a dry-run ALLOW policy is not enforced: the workload is open and marked', () => {
-    const w = workload([ap('default', 'web', { selector: { matchLabels: { app: 'web' } }, rules: [rule([SLEEP])] }, { 'istio.io/dry-run': 'true' })], 'web');
+    const w = workload([ap('default', 'web', { selector: { matchLabels: { app: 'web' } }, rules: [rule([SLEEP])] },
+      { 'istio.io/dry-run': 'true' })], 'web');
     expect(w.dryRun).toBe(true);
     expect(w.open).toBe(true);
     expect(callers(w)).toEqual(['any *']);
@@ -62,9 +65,11 @@ describe('which policies attach', () => {
   });
 
   test('root-namespace policies without a selector apply mesh-wide', () => {
-    const objects = [allow('default', 'web', [rule([SLEEP])]), ap('istio-system', 'deny-sleep', { action: 'DENY', rules: [{ from: [{ source: { principals: [SLEEP] } }] }] })];
+    const objects = [allow('default', 'web', [rule([SLEEP])]), ap('istio-system', 'deny-sleep', { action: 'DENY',
+      rules: [{ from: [{ source: { principals: [SLEEP] } }] }] })];
     expect(workload(objects, 'web').callers).toEqual([]);
-    expect(model(objects).notes.join('\n')).toContain('istio-system/deny-sleep: DENY policy in the root namespace without a selector applies to every workload');
+    expect(model(objects).notes.join('\n'))
+      .toContain('istio-system/deny-sleep: DENY policy in the root namespace without a selector applies to every workload');
   });
 
   test('a selector applies to workloads that have its labels; targetRef policies never attach to sidecars', () => {
@@ -108,7 +113,8 @@ describe('sources, operations and conditions', () => {
   test('on a TCP workload an ALLOW rule with HTTP fields admits nothing (model.go:355-365)', () => {
     const se = {
       apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'db', namespace: 'default' },
-      spec: { hosts: ['db.default.svc.cluster.local'], location: 'MESH_INTERNAL', resolution: 'DNS', ports: [{ number: 5432, name: 'tcp-5432', protocol: 'TCP' }] },
+      spec: { hosts: ['db.default.svc.cluster.local'], location: 'MESH_INTERNAL', resolution: 'DNS', ports: [{ number: 5432,
+        name: 'tcp-5432', protocol: 'TCP' }] },
     };
     const w = workload([se, allow('default', 'db', [rule([SLEEP], [{ methods: ['GET'] }]), rule([principal('default', 'app')])])], 'db');
     expect(w.protocol).toBe('tcp');
@@ -120,7 +126,8 @@ describe('mTLS, gateways and workloads without a sidecar', () => {
   test('PeerAuthentication: workload over namespace over mesh; UNSET inherits', () => {
     const objects = [
       allow('default', 'web', [{}]), allow('default', 'api', [{}]),
-      pa('istio-system', 'mesh', 'STRICT'), pa('default', 'ns', 'PERMISSIVE'), pa('default', 'web', 'UNSET', { app: 'web' }), pa('default', 'api', 'STRICT', { app: 'api' }),
+      pa('istio-system', 'mesh', 'STRICT'), pa('default', 'ns', 'PERMISSIVE'), pa('default', 'web', 'UNSET', { app: 'web' }), pa('default',
+        'api', 'STRICT', { app: 'api' }),
     ];
     expect(workload(objects, 'web').mtls).toEqual({ mode: 'PERMISSIVE', source: 'default/ns' });
     expect(workload(objects, 'api').mtls).toEqual({ mode: 'STRICT', source: 'default/api' });
@@ -135,14 +142,16 @@ describe('mTLS, gateways and workloads without a sidecar', () => {
       eastWestGateway(['web.default.svc.cluster.local']),
       ingressGateway('web-ingress', 'web.example.com', 'MUTUAL'),
       ingressRoute('default', 'web-ingress', 'istio-system/web-ingress', 'web.example.com', 'web.default.svc.cluster.local'),
-      allow('default', 'web', [{ from: [{ source: { principals: [gwPrincipal] } }], to: [{ operation: { hosts: ['web.example.com', 'web.example.com:*'] } }] }]),
+      allow('default', 'web', [{ from: [{ source: { principals: [gwPrincipal] } }], to: [{ operation: { hosts: ['web.example.com',
+        'web.example.com:*'] } }] }]),
       ap('istio-system', 'web-ingress', {
         selector: { matchLabels: { istio: 'ingressgateway' } }, action: 'DENY',
         rules: [{ from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24'] } }], when: [{ key: 'connection.sni', values: ['web.example.com'] }] }],
       }),
     ];
     const m = model(objects);
-    expect(m.eastWest).toEqual([{ gateway: 'istio-system/mesh-eastwest', port: 15443, tlsMode: 'AUTO_PASSTHROUGH', host: 'web.default.svc.cluster.local' }]);
+    expect(m.eastWest).toEqual([{ gateway: 'istio-system/mesh-eastwest', port: 15443, tlsMode: 'AUTO_PASSTHROUGH',
+      host: 'web.default.svc.cluster.local' }]);
     expect(m.entryPoints).toEqual([{
       gateway: 'istio-system/web-ingress', host: 'web.example.com', port: 443, protocol: 'HTTPS', tlsMode: 'MUTUAL',
       routesTo: ['c1/default/web'], onlyRemoteIpBlocks: ['203.0.113.0/24'],
@@ -154,7 +163,8 @@ describe('mTLS, gateways and workloads without a sidecar', () => {
   test('without a sidecar: any caller in the cluster, and the principals the east-west gateway admits', () => {
     const objects = [
       gateway('istio-system', 'mesh-eastwest', { istio: 'eastwestgateway' }, [
-        { hosts: ['legacy/db.legacy.svc.cluster.local'], port: { name: 'tls-mesh-db', number: 15444, protocol: 'TLS' }, tls: { mode: 'ISTIO_MUTUAL' } },
+        { hosts: ['legacy/db.legacy.svc.cluster.local'], port: { name: 'tls-mesh-db', number: 15444, protocol: 'TLS' },
+          tls: { mode: 'ISTIO_MUTUAL' } },
       ]),
       ap('istio-system', 'db-eastwest', {
         selector: { matchLabels: { istio: 'eastwestgateway' } }, action: 'DENY',
