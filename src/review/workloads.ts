@@ -15,8 +15,8 @@ export const SERVICE_LABEL = 'traffic.intents.cdk8s.io/service';
 export interface Workload {
   readonly namespace: string;
   readonly name: string;
-  /** Labels policies select it by; absent when only hosts name it. */
-  readonly selector?: Readonly<Record<string, string>>;
+  /** Labels policies select it by; absent when only hosts name it (set once a policy names them). */
+  selector?: Readonly<Record<string, string>>;
   readonly hosts: string[];
   /** Stands for every workload of a namespace (a namespace-wide policy and no known workload). */
   readonly wholeNamespace: boolean;
@@ -62,7 +62,7 @@ class WorkloadSet {
     const sameName = [...this.byKey.values()].filter((w) => w.namespace === namespace && w.name.split('[')[0] === name);
     const match = sameName.find((w) => !selector || !w.selector || labelText(w.selector) === labelText(selector));
     if (match) {
-      if (selector && !match.selector) (match as { selector?: Record<string, string> }).selector = { ...selector };
+      if (selector && !match.selector) match.selector = { ...selector };
       return match;
     }
     const unique = sameName.length === 0 ? name : `${name}[${selector ? labelText(selector) : 'host'}]`;
