@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { writeClusters } from './mesh-app';
 import { buildBundle } from './intents/build';
 import { BundleError, loadBundle } from './intents/load';
+import { registerReviewCommands } from './review/commands';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -63,6 +64,7 @@ export function main(argv: string[], io: CliIo = STDIO): number {
     .action((bundle: string, opts: { out: string; quiet: boolean }) => {
       status = synthCommand(bundle, opts.out, opts.quiet, io);
     });
+  registerReviewCommands(program, io, (n) => { status = n; });
   try {
     program.parse(argv, { from: 'node' });
   } catch (e) {
