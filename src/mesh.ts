@@ -5,6 +5,7 @@ import type { IInboundService, IServiceClient } from './intent';
 import type { AccessPolicyModel, ClientModel, MeshModel, ServiceModel } from './model';
 import { isDnsLabel, isTrustDomain } from './names';
 import { checkKnownKeys, IntentError, Problems } from './problems';
+import { phase } from './progress';
 import { checkVips, PlannedObject, plannedKey, planMesh } from './plan';
 import { materialize, materializedId } from './render/materialize';
 import type { Manifest } from './render/object';
@@ -240,7 +241,7 @@ export class Mesh extends Construct {
     if (this.synthesis?.version === this.version) return this.synthesis;
     const plan = new Map<string, PlannedObject>();
     const conflicts: string[] = [];
-    for (const o of planMesh(this.model())) {
+    for (const o of phase('plan', () => planMesh(this.model()), (objects) => objects.length)) {
       const prev = plan.get(plannedKey(o));
       if (!prev) plan.set(plannedKey(o), o);
       else {
@@ -248,8 +249,10 @@ export class Mesh extends Construct {
           + '(derived names collide: rename one of the intents)');
       }
     }
-    if (conflicts.length === 0) this.createObjects([...plan.values()]);
-    const rendered = new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
+    const rendered = phase('render', () => {
+      if (conflicts.length === 0) this.createObjects([...plan.values()]);
+      return new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
+    }, (byCluster) => [...byCluster.values()].reduce((n, objects) => n + objects.length, 0));
     this.synthesis = { version: this.version, conflicts, rendered };
     return this.synthesis;
   }

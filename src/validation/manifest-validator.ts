@@ -179,23 +179,62 @@ export function validateManifest(obj: any): ManifestViolation[] {
     out.push({ path: '/metadata/annotations', message: `total ${annotationBytes} bytes exceeds Kubernetes' 256 KiB limit` });
   }
 
-  if (group.endsWith('istio.io')) {
-    const v = validatorFor(apiVersion, kind);
-    if (!v) {
-      out.push({ path: '', message: `${apiVersion} ${kind} is not in the vendored Istio CRDs` });
-    } else {
-      if (!v.validate(obj)) {
-        for (const e of v.validate.errors ?? []) {
-          // Errors inside oneOf/anyOf/not branches only explain why a branch failed; the
-          // oneOf error itself says what is wrong.
-          if (/\/(oneOf|anyOf|not)\//.test(e.schemaPath) && !/\/(oneOf|anyOf)$/.test(e.schemaPath)) continue;
-          out.push({ path: e.instancePath, message: describeAjvError(e) });
-        }
-      }
-      checkCel(obj.spec, v.spec, '/spec', out);
+  if (group.endsWith('istio.io')) out.push(...checkAgainstCrd(obj));
+  return out.map((o) => ({ object: id, ...o }));
+}
+
+/**
+ * Results of the schema and CEL checks by object content without metadata: meshes repeat the
+ * same spec in many clusters and namespaces (a service's client-side objects), and every
+ * repetition would give the same answer. Bounded, so a long-running process does not grow.
+ */
+const crdResults = new Map<string, ReadonlyArray<{ path: string; message: string }>>();
+const MAX_CACHED_RESULTS = 100_000;
+
+function checkAgainstCrd(obj: any): ReadonlyArray<{ path: string; message: string }> {
+  const key = contentKey(obj);
+  const hit = key === undefined ? undefined : crdResults.get(key);
+  if (hit) return hit;
+  const result = checkAgainstCrdUncached(obj);
+  if (key !== undefined) {
+    if (crdResults.size >= MAX_CACHED_RESULTS) crdResults.clear();
+    crdResults.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Everything but metadata (which the schema only requires to be an object) as JSON, or
+ * undefined when JSON would not tell two objects apart that the checks do (undefined values,
+ * non-finite numbers, functions, symbols, bigints, cycles): those are checked uncached.
+ */
+function contentKey(obj: any): string | undefined {
+  if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) return undefined;
+  try {
+    return JSON.stringify(obj, (k, v) => {
+      if (k === 'metadata' && v === obj.metadata) return undefined;
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v))) throw new Error('not keyable');
+      return v;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function checkAgainstCrdUncached(obj: any): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  const v = validatorFor(obj.apiVersion, obj.kind);
+  if (!v) return [{ path: '', message: `${obj.apiVersion} ${obj.kind} is not in the vendored Istio CRDs` }];
+  if (!v.validate(obj)) {
+    for (const e of v.validate.errors ?? []) {
+      // Errors inside oneOf/anyOf/not branches only explain why a branch failed; the
+      // oneOf error itself says what is wrong.
+      if (/\/(oneOf|anyOf|not)\//.test(e.schemaPath) && !/\/(oneOf|anyOf)$/.test(e.schemaPath)) continue;
+      out.push({ path: e.instancePath, message: describeAjvError(e) });
     }
   }
-  return out.map((o) => ({ object: id, ...o }));
+  checkCel(obj.spec, v.spec, '/spec', out);
+  return out;
 }
 
 /** Validates many objects; returns every violation. */
