@@ -38,6 +38,7 @@ if grep -rnE '(^|[^A-Za-z0-9_])_(model|renderObjects|materialize)\b|^\s+(static 
   echo "pack-check: internal members in the published typings (tag them @internal)" >&2
   exit 1
 fi
+test -f node_modules/cdk8s-istio-intents/lib/src/intents/intent-bundle.schema.json # the README points editors there
 cp "$root/scripts/pack-check/main.ts" "$root/scripts/pack-check/assert-output.js" .
 cat > cdk8s.yaml <<YAML
 language: typescript

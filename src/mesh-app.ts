@@ -141,10 +141,16 @@ function compare(a: string, b: string): number {
  * files in a cluster directory are removed.
  */
 export class MeshApp extends App {
+  /** @param props cdk8s App props; `outdir` defaults to `CDK8S_OUTDIR`, else `dist`. */
   constructor(props: AppProps = {}) {
     super(props);
   }
 
+  /**
+   * Validates the whole app, synthesizes every cluster and chart, then writes them: the
+   * clusters into `<outdir>/<cluster>/`, the other charts into `<outdir>/<chart label>.k8s.yaml`.
+   * Throws, writing nothing, when anything is invalid or two objects would share a file.
+   */
   public override synth(): void {
     validateApp(this);
     const clusters = clusterManifests(this);
