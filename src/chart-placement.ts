@@ -38,10 +38,12 @@ export function placeChart(chart: Chart, clusters: readonly MeshCluster[]): void
 
 /**
  * The mesh clusters whose directories a chart's objects go to: the cluster whose scope it is
- * declared in (if any), then the clusters it was placed in with `placeChart`.
+ * declared in (if any), then the clusters it, or a chart it is declared in, was placed in with
+ * `placeChart` (a nested chart travels with its parent).
  */
 export function clustersOfChart(chart: Chart): MeshCluster[] {
-  const enclosing = chart.node.scopes.slice(0, -1).reverse().find(MeshCluster.isMeshCluster);
-  const placed = declared.get(chart) ?? [];
-  return [...(enclosing ? [enclosing] : []), ...placed.filter((c) => c !== enclosing)];
+  const scopes = chart.node.scopes.slice().reverse();
+  const enclosing = scopes.slice(1).find(MeshCluster.isMeshCluster);
+  const placed = scopes.flatMap((s) => (s instanceof Chart ? declared.get(s) ?? [] : []));
+  return [...new Set([...(enclosing ? [enclosing] : []), ...placed])];
 }

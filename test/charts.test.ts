@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { parseAllDocuments } from 'yaml';
-import { InboundService, Mesh, MeshApp, MeshCluster, placeChart, ServiceClient, synthCharts, synthClusters } from '../src';
+import { clustersOfChart, InboundService, Mesh, MeshApp, MeshCluster, placeChart, ServiceClient, synthCharts, synthClusters } from '../src';
 import { validateManifests, formatViolation } from '../src/validation/manifest-validator';
 import { readTree, TWO_CLUSTERS } from './support/synth';
 
@@ -16,6 +16,8 @@ function workloads(scope: App | Chart, id: string): { chart: Chart; service: kpl
   const service = deployment.exposeViaService({ ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
   return { chart, service };
 }
+
+const clustersOf = (chart: Chart) => clustersOfChart(chart).map((c) => c.clusterName);
 
 function meshIn(app: App): Mesh {
   return new Mesh(app, 'mesh', { name: 'lc1', clusters: TWO_CLUSTERS });
@@ -118,6 +120,18 @@ describe('ordinary charts next to a mesh', () => {
     ]));
     expect(files[Object.keys(files)[0]]).toBe(files[Object.keys(files)[3]]);
     expect(files['workloads.k8s.yaml']).toBeUndefined();
+  });
+
+  test('a chart declared inside a placed chart goes where its parent goes', () => {
+    const app = new App();
+    const mesh = meshIn(app);
+    const parent = new Chart(app, 'parent');
+    const { chart: nested } = workloads(parent, 'nested');
+    placeChart(parent, [mesh.cluster('cluster02')]);
+    expect(clustersOf(nested)).toEqual(['cluster02']);
+    expect(clustersOf(new Chart(nested, 'deeper'))).toEqual(['cluster02']);
+    expect(synthCharts(app)).toEqual([]);
+    expect([...synthClusters(app)[1].files.keys()].filter((f) => f.startsWith('deployment.'))).toEqual([expect.stringMatching(/^deployment\.shop\.parent-nested-web-/)]);
   });
 
   test('an object of a placed chart and a mesh object for the same file are both named in the error', () => {
