@@ -34,7 +34,8 @@ new_project() {
 
 # 1 + 2: the newest cdk8s 2.x.
 new_project newest cdk8s@2 constructs@10 cdk8s-plus-33@2
-if grep -rnE '(^|[^A-Za-z0-9_])_(model|renderObjects|materialize)\b|^\s+(static |readonly |get )*_[A-Za-z]' node_modules/cdk8s-istio-intents/lib --include='*.d.ts'; then
+internal='(^|[^A-Za-z0-9_])_(model|renderObjects|materialize)\b|^\s+(static |readonly |get )*_[A-Za-z]'
+if grep -rnE "$internal" node_modules/cdk8s-istio-intents/lib --include='*.d.ts'; then
   echo "pack-check: internal members in the published typings (tag them @internal)" >&2
   exit 1
 fi

@@ -131,7 +131,8 @@ describe('ordinary charts next to a mesh', () => {
     expect(clustersOf(nested)).toEqual(['cluster02']);
     expect(clustersOf(new Chart(nested, 'deeper'))).toEqual(['cluster02']);
     expect(synthCharts(app)).toEqual([]);
-    expect([...synthClusters(app)[1].files.keys()].filter((f) => f.startsWith('deployment.'))).toEqual([expect.stringMatching(/^deployment\.shop\.parent-nested-web-/)]);
+    const deployments = [...synthClusters(app)[1].files.keys()].filter((f) => f.startsWith('deployment.'));
+    expect(deployments).toEqual([expect.stringMatching(/^deployment\.shop\.parent-nested-web-/)]);
   });
 
   test('an object of a placed chart and a mesh object for the same file are both named in the error', () => {
@@ -139,10 +140,13 @@ describe('ordinary charts next to a mesh', () => {
     const mesh = meshIn(app);
     new InboundService(mesh.cluster('cluster01'), 'web', { namespace: 'shop', protocol: 'TCP', port: 80 });
     const chart = new Chart(app, 'mine');
-    new ApiObject(chart, 'pa', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'web', namespace: 'shop' }, spec: {} });
+    new ApiObject(chart, 'pa', {
+      apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'web', namespace: 'shop' }, spec: {},
+    });
     placeChart(chart, [mesh.cluster('cluster01')]);
     expect(() => synthClusters(app)).toThrow(
-      'Synthesis failed with the following errors:\n  cluster cluster01: PeerAuthentication shop/web and PeerAuthentication shop/web would both be written to peerauthentication.shop.web.yaml',
+      'Synthesis failed with the following errors:\n  cluster cluster01: '
+      + 'PeerAuthentication shop/web and PeerAuthentication shop/web would both be written to peerauthentication.shop.web.yaml',
     );
   });
 
@@ -155,7 +159,8 @@ describe('ordinary charts next to a mesh', () => {
   });
 
   test.each([
-    ['a construct that is not a chart', (app: App, mesh: Mesh) => placeChart(new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'X' }) as any, [mesh.cluster('cluster01')]),
+    ['a construct that is not a chart',
+      (app: App, mesh: Mesh) => placeChart(new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'X' }) as any, [mesh.cluster('cluster01')]),
       /^\[c\/o\] chart: .* is not a cdk8s Chart$/],
     ['a mesh cluster', (_: App, mesh: Mesh) => placeChart(mesh.cluster('cluster02'), [mesh.cluster('cluster01')]),
       '[mesh/cluster02] chart: "mesh/cluster02" is a mesh cluster already; place ordinary charts only'],

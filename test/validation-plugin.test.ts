@@ -69,7 +69,9 @@ describe('the cdk8s validation plugin', () => {
     expect(violations).toEqual([expect.objectContaining({
       ruleName: 'cdk8s-istio-intents/istio-schema',
       recommendation: 'DestinationRule/shop/mine /spec/trafficPolicy: has unknown field "loadbalancer"',
-      violatingConstructs: [expect.objectContaining({ resourceName: 'mine', locations: ['/spec/trafficPolicy'], manifestPath: path.join(dir, 'mine.k8s.yaml') })],
+      violatingConstructs: [
+        expect.objectContaining({ resourceName: 'mine', locations: ['/spec/trafficPolicy'], manifestPath: path.join(dir, 'mine.k8s.yaml') }),
+      ],
     })]);
   });
 
@@ -93,7 +95,8 @@ describe('the cdk8s validation plugin', () => {
   });
 
   test('knows the Services among the manifests, and the hosts listed in serviceHosts', async () => {
-    writeChart([virtualService('web.shop.svc.cluster.local'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } }]);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } };
+    writeChart([virtualService('web.shop.svc.cluster.local'), service]);
     expect((await validate()).success).toBe(true);
     writeChart([virtualService('api.other.svc.cluster.local')]);
     expect((await validate({ serviceHosts: ['api.other.svc.cluster.local'] })).success).toBe(true);
@@ -104,15 +107,18 @@ describe('the cdk8s validation plugin', () => {
 
   test('reports files that are not valid YAML streams, and ignores kustomization files', async () => {
     fs.writeFileSync(path.join(dir, 'merged.yaml'), 'kind: A\nmetadata: {name: a}\nkind: B\n');
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [merged.yaml]\n');
+    const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [merged.yaml]\n';
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), kustomization);
     const { violations } = await validate();
-    expect(violations.map((v) => [v.ruleName, v.violatingConstructs[0].manifestPath])).toEqual([['cdk8s-istio-intents/yaml', path.join(dir, 'merged.yaml')]]);
+    const reported = violations.map((v) => [v.ruleName, v.violatingConstructs[0].manifestPath]);
+    expect(reported).toEqual([['cdk8s-istio-intents/yaml', path.join(dir, 'merged.yaml')]]);
     expect(violations[0].recommendation).toMatch(/^document 1 is not valid YAML: Map keys must be unique/);
   });
 
   test.each([
     [{ serviceHost: ['a'] }, 'cdk8s-istio-intents validation plugin: properties.serviceHost is not a known property (known: serviceHosts, analyze)'],
-    [{ serviceHosts: 'a.example.org' }, 'cdk8s-istio-intents validation plugin: properties.serviceHosts: "a.example.org" is not a list of host names'],
+    [{ serviceHosts: 'a.example.org' },
+      'cdk8s-istio-intents validation plugin: properties.serviceHosts: "a.example.org" is not a list of host names'],
     [{ analyze: 'no' }, 'cdk8s-istio-intents validation plugin: properties.analyze: "no" is not true or false'],
   ])('rejects bad properties from cdk8s.yaml: %j', (props, message) => {
     expect(() => new IstioIntentsValidation(props as any)).toThrow(message);

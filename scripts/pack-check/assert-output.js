@@ -27,14 +27,16 @@ const inCluster = (cluster) => Object.entries(objects).filter(([f]) => f.startsW
 // The workload chart went into both clusters reviews runs in; the frontend chart into edge.
 for (const cluster of ['east', 'west']) {
   const kinds = inCluster(cluster).map(id);
-  for (const want of ['Deployment', 'Service/bookinfo/reviews', 'ServiceAccount/bookinfo/reviews', 'PeerAuthentication/bookinfo/reviews', 'AuthorizationPolicy/bookinfo/reviews']) {
+  const wanted = ['Service/bookinfo/reviews', 'ServiceAccount/bookinfo/reviews', 'PeerAuthentication/bookinfo/reviews', 'AuthorizationPolicy/bookinfo/reviews'];
+  for (const want of ['Deployment', ...wanted]) {
     if (!kinds.some((k) => k.startsWith(want))) fail(`${cluster}: no ${want} in ${kinds.join(', ')}`);
   }
   // STRICT mTLS and the allow rules must select pods that exist in this cluster.
   const podLabels = inCluster(cluster).filter((o) => o.kind === 'Deployment').map((d) => d.spec.template.metadata.labels ?? {});
   for (const policy of inCluster(cluster).filter((o) => o.kind === 'PeerAuthentication' || o.kind === 'AuthorizationPolicy')) {
     const selector = policy.spec.selector?.matchLabels ?? {};
-    if (!podLabels.some((labels) => Object.entries(selector).every(([k, v]) => labels[k] === v))) fail(`${cluster}: ${id(policy)} selects no pod of this cluster`);
+    const selected = podLabels.some((labels) => Object.entries(selector).every(([k, v]) => labels[k] === v));
+    if (!selected) fail(`${cluster}: ${id(policy)} selects no pod of this cluster`);
   }
 }
 const edge = inCluster('edge').map(id);

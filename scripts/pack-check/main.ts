@@ -45,7 +45,9 @@ if (process.env.BAD_ISTIO_OBJECT) {
   });
 }
 
-const reviewsIntent = InboundService.fromKplusService(mesh.cluster('east'), 'reviews', reviewsService, { additionalClusters: [mesh.cluster('west')] });
+const reviewsIntent = InboundService.fromKplusService(mesh.cluster('east'), 'reviews', reviewsService, {
+  additionalClusters: [mesh.cluster('west')],
+});
 const caller = ServiceClient.fromKplus(mesh.cluster('edge'), 'productpage', productpage);
 new ServiceAccessPolicy(reviewsIntent, 'productpage-reads', { client: caller, rules: [{ methods: ['GET'], paths: ['/reviews/*'] }] });
 

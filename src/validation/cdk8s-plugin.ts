@@ -109,12 +109,16 @@ export class IstioIntentsValidation {
 function checkProps(props: IstioIntentsValidationProps): string[] {
   const problems: string[] = [];
   if (typeof props !== 'object' || Array.isArray(props)) return [`properties: ${JSON.stringify(props)} is not a map`];
-  for (const key of Object.keys(props)) if (!PROPS.includes(key)) problems.push(`properties.${key} is not a known property (known: ${PROPS.join(', ')})`);
+  for (const key of Object.keys(props)) {
+    if (!PROPS.includes(key)) problems.push(`properties.${key} is not a known property (known: ${PROPS.join(', ')})`);
+  }
   const hosts = props.serviceHosts;
   if (hosts !== undefined && (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h === ''))) {
     problems.push(`properties.serviceHosts: ${JSON.stringify(hosts)} is not a list of host names`);
   }
-  if (props.analyze !== undefined && typeof props.analyze !== 'boolean') problems.push(`properties.analyze: ${JSON.stringify(props.analyze)} is not true or false`);
+  if (props.analyze !== undefined && typeof props.analyze !== 'boolean') {
+    problems.push(`properties.analyze: ${JSON.stringify(props.analyze)} is not true or false`);
+  }
   return problems;
 }
 
@@ -159,7 +163,8 @@ function findingViolation(f: Finding, file: string): PluginViolation {
   return {
     ruleName: `${RULE_PREFIX}/${f.code}${f.severity === 'warning' ? ' (warning)' : ''}`,
     recommendation: formatFinding(f),
-    fix: 'Add the object it refers to in the same cluster directory, correct the reference, or list hosts of services deployed elsewhere in the plugin\'s serviceHosts property.',
+    fix: 'Add the object it refers to in the same cluster directory, correct the reference, '
+      + 'or list hosts of services deployed elsewhere in the plugin\'s serviceHosts property.',
     violatingResources: [{ resourceName: f.object.split('/').pop() ?? f.object, locations: [], manifestPath: file }],
   };
 }
