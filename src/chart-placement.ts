@@ -18,7 +18,7 @@ const declared = new WeakMap<Chart, MeshCluster[]>();
  */
 export function placeChart(chart: Chart, clusters: readonly MeshCluster[]): void {
   const path = (chart as any)?.node?.path ?? String(chart);
-  if (!(chart instanceof Chart)) throw new IntentError(path, 'chart', chart, 'is not a cdk8s Chart');
+  if (!(chart instanceof Chart)) throw new IntentError(path, 'chart', path, 'is not a cdk8s Chart (placeChart places whole charts)');
   if (MeshCluster.isMeshCluster(chart)) throw new IntentError(path, 'chart', path, 'is a mesh cluster already; place ordinary charts only');
   if (!Array.isArray(clusters) || clusters.length === 0) {
     throw new IntentError(path, 'clusters', clusters, 'is not a non-empty list of mesh clusters (mesh.cluster("<name>"))');
