@@ -3,8 +3,9 @@
 export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
-export { MeshApp, synthClusters, writeClusters, validateApp, manifestFileName } from './mesh-app';
-export type { ClusterManifests } from './mesh-app';
+export { MeshApp, synthClusters, synthCharts, writeClusters, writeCharts, validateApp, manifestFileName, manifestText } from './mesh-app';
+export type { ClusterManifests, ChartManifests } from './mesh-app';
+export { placeChart, clustersOfChart } from './chart-placement';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';
 export { ServiceClient } from './service-client';
@@ -25,3 +26,7 @@ export { validateManifest, validateManifests, formatViolation } from './validati
 export type { ManifestViolation } from './validation/manifest-validator';
 export { analyzeCluster, formatFinding } from './validation/analyzer';
 export type { Finding, ClusterView } from './validation/analyzer';
+export { IstioIntentsValidation } from './validation/cdk8s-plugin';
+export type {
+  IstioIntentsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource,
+} from './validation/cdk8s-plugin';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, AppProps, Yaml } from 'cdk8s';
+import { App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import { clustersOfChart } from './chart-placement';
 import { MeshCluster } from './mesh';
 
 /**
@@ -17,6 +18,16 @@ export interface ClusterManifests {
   readonly files: ReadonlyMap<string, any>;
 }
 
+/** An ordinary chart that belongs to no mesh cluster, and the file it is written to. */
+export interface ChartManifests {
+  /** The chart's construct path. */
+  readonly chart: string;
+  /** File name in the output directory: `<chart label><outputFileExtension>`, as cdk8s names it. */
+  readonly file: string;
+  /** The chart's objects, in cdk8s's order. */
+  readonly objects: readonly any[];
+}
+
 /**
  * Runs every construct's validations and throws all errors at once, in cdk8s's format
  * (`Validation failed with the following errors:` then `[path] message` lines). This is what
@@ -28,13 +39,30 @@ export function validateApp(app: App): void {
 }
 
 /**
- * Resolves and validates every cluster of every mesh in the app, and maps objects to files.
- * Throws (naming both objects) when two objects would be written to the same file.
- * Nothing is written.
+ * Resolves and validates every cluster of every mesh in the app, and maps objects to files:
+ * the cluster's Istio objects and the objects of the ordinary charts that belong to it (declared
+ * inside its scope, or placed there with `placeChart`). Throws (naming both objects) when two
+ * objects would be written to the same file. Nothing is written. Charts in no cluster are
+ * left to `synthCharts`.
  */
 export function synthClusters(app: App): ClusterManifests[] {
   validateApp(app);
-  const clusters = app.node.findAll().filter((c): c is MeshCluster => c instanceof MeshCluster);
+  return clusterManifests(app);
+}
+
+/**
+ * The ordinary charts that belong to no mesh cluster, each rendered the way cdk8s's default
+ * App writes it (`<outdir>/<chart label><outputFileExtension>`, objects in cdk8s's order).
+ * Charts without objects are left out. Validates the app first; nothing is written.
+ */
+export function synthCharts(app: App): ChartManifests[] {
+  validateApp(app);
+  return chartManifests(app);
+}
+
+function clusterManifests(app: App): ClusterManifests[] {
+  const clusters = app.node.findAll().filter(MeshCluster.isMeshCluster);
+  const placed = chartsByCluster(app);
   const seen = new Map<string, string>();
   const collisions: string[] = [];
   const result: ClusterManifests[] = [];
@@ -42,34 +70,112 @@ export function synthClusters(app: App): ClusterManifests[] {
     if (seen.has(chart.clusterName)) collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
     seen.set(chart.clusterName, chart.node.path);
     const files = new Map<string, any>();
-    for (const obj of chart._renderObjects()) {
+    const objects = [...chart._renderObjects(), ...(placed.get(chart) ?? []).flatMap((c) => c.toJson())];
+    for (const obj of objects) {
       const file = manifestFileName(obj);
       const prev = files.get(file);
       if (prev) {
-        collisions.push(`cluster ${chart.clusterName}: ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} and ${prev.kind} ${prev.metadata.namespace}/${prev.metadata.name} would both be written to ${file}`);
+        collisions.push(`cluster ${chart.clusterName}: ${describe(obj)} and ${describe(prev)} would both be written to ${file}`);
         continue;
       }
       files.set(file, obj);
     }
-    result.push({ cluster: chart.clusterName, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+    result.push({ cluster: chart.clusterName, files: new Map([...files].sort(([a], [b]) => compare(a, b))) });
   }
-  if (collisions.length > 0) throw new Error(`Synthesis failed with the following errors:\n  ${collisions.join('\n  ')}`);
+  throwIfAny(collisions);
   return result;
+}
+
+/** Ordinary charts by the cluster they belong to. */
+function chartsByCluster(app: App): Map<MeshCluster, Chart[]> {
+  const out = new Map<MeshCluster, Chart[]>();
+  for (const chart of ordinaryCharts(app)) {
+    for (const cluster of clustersOfChart(chart)) out.set(cluster, [...(out.get(cluster) ?? []), chart]);
+  }
+  return out;
+}
+
+function chartManifests(app: App): ChartManifests[] {
+  // cdk8s 2.0 has no outputFileExtension: it always wrote `.k8s.yaml`.
+  const extension = (app as Partial<App>).outputFileExtension ?? '.k8s.yaml';
+  const byFile = new Map<string, string>();
+  const collisions: string[] = [];
+  const result: ChartManifests[] = [];
+  for (const chart of ordinaryCharts(app).filter((c) => clustersOfChart(c).length === 0)) {
+    const objects: any[] = chart.toJson();
+    if (objects.length === 0) continue;
+    const file = `${Names.toDnsLabel(chart)}${extension}`;
+    if (byFile.has(file)) collisions.push(`charts ${byFile.get(file)} and ${chart.node.path} would both be written to ${file}`);
+    byFile.set(file, chart.node.path);
+    result.push({ chart: chart.node.path, file, objects });
+  }
+  throwIfAny(collisions);
+  return result.sort((a, b) => compare(a.file, b.file));
+}
+
+function ordinaryCharts(app: App): Chart[] {
+  return app.node.findAll().filter((c): c is Chart => c instanceof Chart && !MeshCluster.isMeshCluster(c));
+}
+
+function describe(obj: any): string {
+  return `${obj.kind} ${obj.metadata.namespace ?? '_'}/${obj.metadata.name}`;
+}
+
+function throwIfAny(collisions: readonly string[]): void {
+  if (collisions.length > 0) throw new Error(`Synthesis failed with the following errors:\n  ${collisions.join('\n  ')}`);
+}
+
+/** Code-unit order, never locale order: output must not depend on the machine. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
  * A cdk8s App that writes each mesh cluster into its own directory, one file per object:
- * `<outdir>/<cluster>/<kind>.<namespace>.<name>.yaml`. Everything is validated before the
- * first file is written; stale `.yaml` files in a cluster directory are removed.
+ * `<outdir>/<cluster>/<kind>.<namespace>.<name>.yaml`, including the objects of ordinary charts
+ * that belong to the cluster (declared inside `mesh.cluster(name)`, or placed there with
+ * `placeChart`). Every other chart is written like cdk8s's default App writes it:
+ * `<outdir>/<chart label>.k8s.yaml`. Every file starts with `---`, so the files concatenated in
+ * any order (what `cdk8s synth --stdout` prints) are a valid multi-document YAML stream.
+ * Everything is synthesized and validated before the first file is written; stale `.yaml`
+ * files in a cluster directory are removed.
  */
 export class MeshApp extends App {
+  /** @param props cdk8s App props; `outdir` defaults to `CDK8S_OUTDIR`, else `dist`. */
   constructor(props: AppProps = {}) {
     super(props);
   }
 
+  /**
+   * Validates the whole app, synthesizes every cluster and chart, then writes them: the
+   * clusters into `<outdir>/<cluster>/`, the other charts into `<outdir>/<chart label>.k8s.yaml`.
+   * Throws, writing nothing, when anything is invalid or two objects would share a file.
+   */
   public override synth(): void {
-    writeClusters(this.outdir, synthClusters(this));
+    validateApp(this);
+    const clusters = clusterManifests(this);
+    const charts = chartManifests(this);
+    writeClusters(this.outdir, clusters);
+    writeCharts(this.outdir, charts);
   }
+}
+
+/**
+ * Writes the charts that belong to no cluster into `<outdir>/<file>`, one YAML stream each.
+ * Call it only after everything that will be written has been synthesized (and so validated).
+ */
+export function writeCharts(outdir: string, charts: readonly ChartManifests[]): void {
+  if (charts.length === 0) return;
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const c of charts) fs.writeFileSync(path.join(outdir, c.file), `---\n${Yaml.stringify(...c.objects)}`);
+}
+
+/**
+ * The text of one object's file: a YAML document that starts with `---`, so files can be
+ * concatenated into one stream (cdk8s-cli's `synth --stdout` does, without separators).
+ */
+export function manifestText(obj: any): string {
+  return `---\n${Yaml.stringify(obj)}`;
 }
 
 /**
@@ -82,6 +188,6 @@ export function writeClusters(outdir: string, clusters: readonly ClusterManifest
   for (const dir of dirs) fs.mkdirSync(dir, { recursive: true });
   clusters.forEach((c, i) => {
     for (const f of fs.readdirSync(dirs[i])) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dirs[i], f));
-    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dirs[i], file), Yaml.stringify(obj));
+    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dirs[i], file), manifestText(obj));
   });
 }

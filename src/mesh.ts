@@ -294,10 +294,7 @@ const MESH_CLUSTER = Symbol.for('cdk8s-istio-intents.MeshCluster');
 
 /** One cluster of the mesh: a Chart holding every Istio object that cluster gets. */
 export class MeshCluster extends Chart {
-  /**
-   * Whether a construct is a mesh cluster. (`instanceof` cannot tell: cdk8s's Chart answers
-   * `instanceof` for every chart, whatever its class.)
-   */
+  /** Whether `x` is a mesh cluster (an ordinary Chart is not). */
   public static isMeshCluster(x: unknown): x is MeshCluster {
     return typeof x === 'object' && x !== null && MESH_CLUSTER in x;
   }
@@ -311,11 +308,16 @@ export class MeshCluster extends Chart {
     return found;
   }
 
+  /** `instanceof MeshCluster` is true for mesh clusters only (Chart's own check accepts any chart). */
+  public static override [Symbol.hasInstance](x: unknown): x is MeshCluster {
+    return MeshCluster.isMeshCluster(x);
+  }
+
   /** The cluster's resolved settings. */
   public readonly topology: ClusterTopology;
   public readonly mesh: Mesh;
 
-  /** @internal */
+  /** Created by the Mesh for each declared cluster: use `mesh.cluster(name)`. */
   constructor(mesh: Mesh, topology: ClusterTopology) {
     super(mesh, topology.name, { disableResourceNameHashes: true });
     Object.defineProperty(this, MESH_CLUSTER, { value: true });

@@ -1,0 +1,1 @@
+export * from './lib/src/validation/cdk8s-plugin';
