@@ -1,67 +1,127 @@
 /**
  * Synth benchmarks (`npm run bench`). Speed is measured here, never asserted in tests.
- * - the example apps, in-process (median of repeated synths after a warm-up);
- * - a large mesh: 8 clusters, 60 services, 120 clients, all checks on;
- * - `npm run synth` end to end (process start, tsx, cdk8s-cli), median of 3.
+ *
+ * 1. Scale: a generated mesh (bench/generate.ts) of 500 / 1,000 / 2,000 / 4,000 services × 4
+ *    clients over 20 clusters, through the TypeScript API, phase by phase (build constructs,
+ *    plan, render, schema + CEL validation, analyzer, file mapping, write), against the floor:
+ *    the same objects as plain JS written with `yaml` into the same files, in the same run.
+ *    Prints the ratio to the floor and the cost of each doubling.
+ * 2. The CLI end to end on the 2,000-service bundle (process start to last file written), with
+ *    its peak RSS, running the compiled package (`npm run build` first) as users do.
+ * 3. The example apps, in-process.
+ *
+ * `BENCH_SIZES=500,1000 npm run bench` picks sizes; `BENCH_CLI=0` skips the CLI run.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App } from 'cdk8s';
-import { InboundService, LoadBalancer, Mesh, ServiceClient, synthClusters } from '../src';
+import * as YAML from 'yaml';
+import { synthClusters, writeClusters } from '../src';
+import { PhaseTotals, SynthPhase, withProgress } from '../src/progress';
 import { APPS } from '../apps/registry';
+import { benchBundle, defineBenchMesh } from './generate';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+const ROOT = path.join(__dirname, '..');
+const SIZES = (process.env.BENCH_SIZES ?? '500,1000,2000,4000').split(',').map(Number);
+const PHASES: SynthPhase[] = ['build', 'plan', 'render', 'validate', 'analyze', 'files', 'write'];
+
+interface Run {
+  readonly services: number;
+  readonly objects: number;
+  readonly phases: Map<SynthPhase, number>;
+  readonly total: number;
+  readonly floor: number;
 }
 
-function time(label: string, runs: number, fn: () => unknown): void {
-  fn(); // warm-up: schema compilation, module loading
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  console.log(`${label.padEnd(52)} median ${median(samples).toFixed(1).padStart(8)} ms  (${runs} runs)`);
-}
-
-function largeMesh(): App {
-  const app = new App();
-  const clusters = Array.from({ length: 8 }, (_, i) => ({ name: `c${i}`, network: `n${i % 3}`, eastWestGateway: { address: `192.0.2.${i + 1}` } }));
-  const mesh = new Mesh(app, 'mesh', { name: 'big', clusters });
-  const services = Array.from({ length: 60 }, (_, i) => new InboundService(mesh.cluster(`c${i % 8}`), `svc${i}`, {
-    namespace: `ns${i % 5}`, protocol: i % 3 === 0 ? 'TCP' : 'HTTP', port: 8000 + i,
-    trafficPolicy: { loadBalancer: LoadBalancer.leastRequest(), outlierDetection: { consecutive5xxErrors: 5, interval: '10s' } },
-    timeout: i % 3 === 0 ? undefined : '5s',
-  }));
-  for (let i = 0; i < 120; i++) {
-    const client = new ServiceClient(mesh.cluster(`c${(i * 3) % 8}`), `client${i}`, { namespace: `ns${i % 4}` });
-    for (let k = 0; k < 3; k++) client.connectTo(services[(i * 7 + k * 11) % services.length]);
-  }
-  return app;
-}
-
-console.log(`node ${process.version}, ${require('node:os').cpus().length} cores\n`);
-for (const [name, define] of Object.entries(APPS)) {
-  time(`example ${name} (build + synth + checks)`, 30, () => {
-    const app = new App();
-    define(app);
-    synthClusters(app);
-  });
-}
-let objects = 0;
-time('8 clusters, 60 services, 120 clients', 5, () => {
-  objects = synthClusters(largeMesh()).reduce((n, c) => n + c.files.size, 0);
-});
-console.log(`${''.padEnd(52)} (${objects} objects)`);
-
-const root = path.join(__dirname, '..');
-const wall: number[] = [];
-for (let i = 0; i < 3; i++) {
+function timed<T>(fn: () => T): [T, number] {
   const t = performance.now();
-  execFileSync('npm', ['run', '--silent', 'synth'], { cwd: root, stdio: 'ignore' });
-  wall.push(performance.now() - t);
+  const result = fn();
+  return [result, performance.now() - t];
 }
-console.log(`${'npm run synth (all examples, end to end)'.padEnd(52)} median ${median(wall).toFixed(0).padStart(8)} ms  (3 runs)`);
+
+/** One size: the library phase by phase, then the floor for the same objects. */
+function runSize(services: number): Run {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const totals = new PhaseTotals();
+  try {
+    const [app, build] = timed(() => {
+      const a = new App();
+      defineBenchMesh(a, { services, clusters: 20, clientsPerService: 4 });
+      return a;
+    });
+    const [clusters, synth] = timed(() => withProgress(totals, () => synthClusters(app)));
+    const [, write] = timed(() => writeClusters(path.join(out, 'lib'), clusters));
+    const phases = new Map<SynthPhase, number>([['build', build], ['write', write]]);
+    for (const [p, t] of totals.totals) phases.set(p, t.ms);
+    const accounted = [...totals.totals.values()].reduce((n, t) => n + t.ms, 0);
+    phases.set('files', Math.max(0, synth - accounted));
+    const [, floor] = timed(() => writeFloor(path.join(out, 'floor'), clusters));
+    const objects = clusters.reduce((n, c) => n + c.files.size, 0);
+    return { services, objects, phases, total: build + synth + write, floor };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The floor: the same objects, as plain JS, stringified with `yaml` into the same files. */
+function writeFloor(dir: string, clusters: ReturnType<typeof synthClusters>): void {
+  for (const c of clusters) {
+    const target = path.join(dir, c.cluster);
+    fs.mkdirSync(target, { recursive: true });
+    for (const [file, obj] of c.files) fs.writeFileSync(path.join(target, file), YAML.stringify(JSON.parse(JSON.stringify(obj))));
+  }
+}
+
+function printScale(runs: readonly Run[]): void {
+  const head = ['services', 'objects', ...PHASES, 'total', 'floor', 'ratio', 'doubling'];
+  console.log(head.map((h) => h.padStart(9)).join(''));
+  runs.forEach((r, i) => {
+    const prev = runs[i - 1];
+    const doubling = prev && r.services === prev.services * 2 ? (r.total / prev.total).toFixed(2) + '×' : '';
+    const cells = [r.services, r.objects, ...PHASES.map((p) => (r.phases.get(p) ?? 0).toFixed(0)), r.total.toFixed(0), r.floor.toFixed(0),
+      (r.total / r.floor).toFixed(2) + '×', doubling];
+    console.log(cells.map((c) => String(c).padStart(9)).join(''));
+  });
+  console.log('(milliseconds; ratio = total / floor; doubling = total / total at half the services)\n');
+}
+
+/** The compiled CLI on the 2,000-service bundle: wall time and peak RSS of the whole process. */
+function runCli(services: number): void {
+  const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
+  try {
+    const bundle = path.join(work, 'bundle.json');
+    fs.writeFileSync(bundle, JSON.stringify(benchBundle({ services, clusters: 20, clientsPerService: 4 })));
+    const entry = path.join(__dirname, 'cli-entry.js');
+    const t = performance.now();
+    const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.js'), entry, 'synth', bundle, '--out', path.join(work, 'out')],
+      { cwd: ROOT, encoding: 'utf8' });
+    const wall = performance.now() - t;
+    if (run.status !== 0) throw new Error(`CLI failed (${run.status}):\n${run.stderr}`);
+    const rss = /peak-rss-bytes (\d+)/.exec(run.stderr)?.[1];
+    console.log(`CLI synth of the ${services}-service bundle, end to end: ${(wall / 1000).toFixed(1)} s, peak RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function runExamples(): void {
+  for (const [name, define] of Object.entries(APPS)) {
+    const samples = Array.from({ length: 15 }, () => timed(() => {
+      const app = new App();
+      define(app);
+      synthClusters(app);
+    })[1]).sort((a, b) => a - b);
+    console.log(`example ${name} (build + synth + checks): median ${samples[7].toFixed(1)} ms`);
+  }
+}
+
+console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+runSize(200); // warm-up: module loading, schema compilation
+printScale(SIZES.map(runSize));
+if (process.env.BENCH_CLI !== '0') runCli(2000);
+runExamples();

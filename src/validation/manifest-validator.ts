@@ -11,6 +11,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { RE2JS } from '@bufbuild/re2';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../names';
 
 /** One problem with one object. */
@@ -85,7 +86,16 @@ function validatorFor(apiVersion: string, kind: string): { validate: ValidateFun
 }
 
 // ── CEL ───────────────────────────────────────────────────────────────────────────────
-const env = celEnv({ funcs: strings });
+/** CEL's `matches()` compiles its pattern on every call; the CRDs use a handful of patterns, compiled once here. */
+const compiledPatterns = new Map<string, RE2JS>();
+const cachingRe2 = {
+  compile(pattern: string): RE2JS {
+    let re = compiledPatterns.get(pattern);
+    if (!re) compiledPatterns.set(pattern, (re = RE2JS.compile(pattern)));
+    return re;
+  },
+};
+const env = celEnv({ funcs: strings, re2: cachingRe2 });
 const programs = new Map<string, (bindings: Record<string, unknown>) => unknown>();
 function program(rule: string): (bindings: Record<string, unknown>) => unknown {
   let p = programs.get(rule);
