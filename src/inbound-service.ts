@@ -1,16 +1,17 @@
-import { ApiObject } from 'cdk8s';
+import type { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { brand, IInboundService, IntentConstruct, isServiceClient, IServiceClient } from './intent';
 import { Mesh, MeshCluster, ServiceBaseModel } from './mesh';
-import { isHttpFamily, PortModel, PROTOCOLS } from './model';
+import { chartProblems, readKplusService, selectorProblems } from './kplus';
+import { isHttpFamily, PortModel } from './model';
 import { isDnsLabel, serviceFqdn } from './names';
-import { checkKnownKeys } from './problems';
+import { checkKnownKeys, show } from './problems';
 import { placementOf } from './placement';
 import {
   checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
   resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
 } from './service-props';
-import type { InboundServiceProps, ProtocolInput, ServicePortProps } from './service-props';
+import type { InboundServiceProps } from './service-props';
 
 export type { InboundServiceProps, ProtocolInput, ServicePortProps } from './service-props';
 
@@ -27,23 +28,23 @@ export class InboundService extends IntentConstruct implements IInboundService {
    */
   public static fromKplusService(scope: MeshCluster, id: string, service: IKplusService, props: Omit<InboundServiceProps,
     'serviceName' | 'port' | 'targetPort' | 'ports'> = {}): InboundService {
-    const manifest = ApiObject.of(service).toJson();
-    const given: KplusPort[] = manifest.spec?.ports ?? [];
-    const ports = given.map((p): ServicePortProps => {
-      const upper = typeof p.name === 'string' ? p.name.toUpperCase() : undefined;
-      const named = PROTOCOLS.find((proto) => upper === proto || upper?.startsWith(`${proto}-`));
-      const targetPort = typeof p.targetPort === 'number' ? p.targetPort : undefined;
-      // No protocol at all is reported by the port checks ("protocol is required").
-      return { port: p.port, targetPort, protocol: (named ?? props.protocol) as ProtocolInput, name: p.name };
-    });
-    return new InboundService(scope, id, {
-      namespace: manifest.metadata?.namespace,
-      workloadLabels: manifest.spec?.selector && Object.keys(manifest.spec.selector).length > 0 ? manifest.spec.selector : undefined,
+    const read = readKplusService(service, props?.protocol);
+    const problems = [...read.problems];
+    const namespace = read.namespace ?? 'default';
+    if (props?.namespace !== undefined && props.namespace !== namespace) {
+      problems.push({ field: 'namespace', value: props.namespace, message: `differs from the Service's namespace "${namespace}" (the policies must go where the Service is)` });
+    }
+    const inbound = new InboundService(scope, id, {
+      namespace: read.namespace,
+      workloadLabels: read.selector,
       ...props,
-      name: props.name ?? service.name,
-      serviceName: service.name,
-      ports,
+      name: props?.name ?? service?.name,
+      serviceName: service?.name,
+      ports: read.ports,
     });
+    inbound.kplus = { chart: read.chart, selectorFromService: props?.workloadLabels === undefined && read.selector !== undefined };
+    problems.forEach((x) => inbound.problems.add(x.field, x.value, x.message));
+    return inbound;
   }
 
   public readonly mesh: Mesh;
@@ -56,6 +57,8 @@ export class InboundService extends IntentConstruct implements IInboundService {
   public readonly fqdn: string;
   private readonly base: ServiceBaseModel;
   private readonly extraNamespaces: string[] = [];
+  /** Where a service read from a cdk8s-plus Service came from, for the checks that need every placement. */
+  private kplus?: { chart?: Chart; selectorFromService: boolean };
 
   constructor(scope: MeshCluster, id: string, props: InboundServiceProps = {}) {
     super(scope, id);
@@ -128,7 +131,17 @@ export class InboundService extends IntentConstruct implements IInboundService {
   }
 
   protected override validateIntent(): string[] {
-    return [...this.problems.list(), ...(this.problems.isEmpty ? this.mesh._crossIntentProblems(this.node.path) : [])];
+    const own = [...this.problems.list(), ...this.kplusPlacementProblems()];
+    return [...own, ...(own.length === 0 ? this.mesh._crossIntentProblems(this.node.path) : [])];
+  }
+
+  /** A service read from a cdk8s-plus Service must run where its chart does (charts may be placed after it is declared). */
+  private kplusPlacementProblems(): string[] {
+    if (!this.kplus) return [];
+    const { chart, selectorFromService } = this.kplus;
+    const misplaced = chartProblems(chart, this.cluster);
+    const found = misplaced.length > 0 || !selectorFromService ? misplaced : selectorProblems(chart, this.base.workloadLabels, this.base.clusters);
+    return found.map((x) => `${x.field}: ${show(x.value)} ${x.message}`);
   }
 
   /** Reads the props into the service's part of the model, in the order problems are reported. */
@@ -158,11 +171,4 @@ export class InboundService extends IntentConstruct implements IInboundService {
  */
 export interface IKplusService extends IConstruct {
   readonly name: string;
-}
-
-/** A port of a rendered Kubernetes Service (`targetPort` may be a name). */
-interface KplusPort {
-  readonly port: number;
-  readonly targetPort?: number | string;
-  readonly name?: string;
 }

@@ -9,7 +9,7 @@ export { placeChart, clustersOfChart } from './chart-placement';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';
 export { ServiceClient } from './service-client';
-export type { ServiceClientProps, IKplusIdentitySource } from './service-client';
+export type { ServiceClientProps, ServiceClientFromKplusOptions, IKplusIdentitySource } from './service-client';
 export { ServiceAccessPolicy, HTTP_METHODS } from './access-policy';
 export type { ServiceAccessPolicyProps, AccessRule, HttpMethod } from './access-policy';
 export { LoadBalancer } from './traffic-policy';

@@ -51,6 +51,33 @@ export interface IKplusIdentitySource extends IConstruct {
   readonly serviceAccount?: { readonly name: string };
 }
 
+/** Options of `ServiceClient.fromKplus`. */
+export interface ServiceClientFromKplusOptions extends Omit<ServiceClientProps, 'serviceAccount'> {
+  /**
+   * Accept a workload without a service account as the namespace's `default` identity (every
+   * workload of the namespace without its own account is then admitted too).
+   * @default false
+   */
+  readonly allowDefaultServiceAccount?: boolean;
+}
+
+/** The service account a cdk8s-plus object identifies, or why it identifies none safely. */
+function kplusIdentity(source: IKplusIdentitySource, allowDefault: boolean): { serviceAccount: string; problem?: string } {
+  const what = `${source?.node?.path ?? show(source)} (${source?.resourceType ?? 'not a cdk8s-plus object'})`;
+  if (source?.resourceType === 'serviceaccounts') return { serviceAccount: source.name };
+  if (source?.resourceType === 'services') {
+    return { serviceAccount: 'default', problem: `${what} is a Service; a client is identified by its pods' service account: pass the workload (Deployment, StatefulSet, Pod, ...) or its ServiceAccount` };
+  }
+  if (source?.serviceAccount?.name) return { serviceAccount: source.serviceAccount.name };
+  if (allowDefault) return { serviceAccount: 'default' };
+  return {
+    serviceAccount: 'default',
+    problem: `${what} has no service account, so its pods run as their namespace's "default" account, which every workload without one shares: `
+      + 'admitting it admits them all. Give the workload a ServiceAccount (cdk8s-plus: serviceAccount: new kplus.ServiceAccount(...)), '
+      + 'or pass allowDefaultServiceAccount: true if that is meant',
+  };
+}
+
 /**
  * A workload that calls inbound services, identified by its service account. Declared in the
  * cluster chart where it runs; it may call services in any cluster of the mesh.
@@ -58,19 +85,21 @@ export interface IKplusIdentitySource extends IConstruct {
 export class ServiceClient extends IntentConstruct implements IServiceClient {
   /**
    * A client from a cdk8s-plus workload (Deployment, StatefulSet, ...) or ServiceAccount: its
-   * namespace and service account become the client's identity. A workload without a
-   * service account runs as `default`.
+   * namespace and service account become the client's identity. A workload without a service
+   * account runs as its namespace's `default` account, the identity every such workload
+   * shares: that is an error unless `allowDefaultServiceAccount` says it is meant.
    */
-  public static fromKplus(scope: MeshCluster, id: string, source: IKplusIdentitySource, props: Omit<ServiceClientProps,
-    'serviceAccount'> = {}): ServiceClient {
-    const isServiceAccount = source.resourceType === 'serviceaccounts';
-    const serviceAccount = isServiceAccount ? source.name : source.serviceAccount?.name ?? 'default';
-    return new ServiceClient(scope, id, {
-      namespace: source.metadata.namespace,
-      serviceName: source.name,
-      ...props,
-      serviceAccount,
+  public static fromKplus(scope: MeshCluster, id: string, source: IKplusIdentitySource, props: ServiceClientFromKplusOptions = {}): ServiceClient {
+    const { allowDefaultServiceAccount, ...rest } = props ?? {};
+    const identity = kplusIdentity(source, allowDefaultServiceAccount === true);
+    const client = new ServiceClient(scope, id, {
+      namespace: source?.metadata?.namespace,
+      serviceName: source?.name,
+      ...rest,
+      serviceAccount: identity.serviceAccount,
     });
+    if (identity.problem) client.problems.addMessage('source', identity.problem);
+    return client;
   }
 
   public readonly mesh: Mesh;

@@ -330,6 +330,23 @@ export function normalizePorts(p: Problems, props: InboundServiceProps): PortMod
   return out;
 }
 
+/**
+ * Whether Istio reads the protocol from the port name: its prefix before "-" (`https` is TLS
+ * to the mesh: istio/istio 1.30.3 pkg/config/protocol/instance.go:68-99,137-144).
+ */
+function nameCarriesProtocol(name: string, protocol: Protocol): boolean {
+  const prefix = name.toLowerCase().split('-')[0];
+  return prefix === protocol.toLowerCase() || (protocol === 'TLS' && prefix === 'https');
+}
+
+/** Why a port needs a protocol, and how to give one. */
+function missingProtocol(r: RawPort): string {
+  const allowed = PROTOCOLS.join(', ');
+  if (typeof r.name !== 'string') return `is required for port ${r.port} (${allowed})`;
+  return `is required for port ${r.port}: its name "${r.name}" names no protocol, and Istio reads the protocol from the name's prefix `
+    + `(http-, http2-, grpc-, tcp-, tls- or https-) or the port's appProtocol; rename the port (e.g. "http-${r.name}"), or give protocol (${allowed})`;
+}
+
 /** One port, every field checked so that one synth reports all of its mistakes. */
 function normalizePort(p: Problems, r: RawPort, earlier: readonly PortModel[]): PortModel | undefined {
   const f = (name: string) => (r.at ? `${r.at}.${name}` : name);
@@ -339,7 +356,7 @@ function normalizePort(p: Problems, r: RawPort, earlier: readonly PortModel[]): 
   const targetOk = r.targetPort === undefined ? portOk : isPort(targetPort);
   if (!targetOk && r.targetPort !== undefined) p.add(f('targetPort'), targetPort, 'is not a port (1-65535)');
   let protocol: Protocol | undefined;
-  if (r.protocol === undefined) p.addMessage(f('protocol'), `is required for port ${r.port} (${PROTOCOLS.join(', ')})`);
+  if (r.protocol === undefined) p.addMessage(f('protocol'), missingProtocol(r));
   else protocol = normalizeProtocol(p, f('protocol'), r.protocol);
   if (!portOk || !targetOk || !protocol) return undefined;
   const name = r.name ?? `${protocol.toLowerCase()}-${r.port}`;
@@ -347,8 +364,7 @@ function normalizePort(p: Problems, r: RawPort, earlier: readonly PortModel[]): 
     p.add(f('name'), name, 'is not a port name (DNS-1123 label)');
     return undefined;
   }
-  const lower = String(name).toLowerCase();
-  if (lower !== protocol.toLowerCase() && !lower.startsWith(`${protocol.toLowerCase()}-`)) {
+  if (!nameCarriesProtocol(String(name), protocol)) {
     p.add(f('name'), name, `does not start with its protocol "${protocol.toLowerCase()}" (Istio reads the protocol from the port name: IST0118)`);
     return undefined;
   }

@@ -491,13 +491,13 @@ describe('cdk8s-plus interop', () => {
     const auditor = new kplus.ServiceAccount(mesh.cluster('cluster01'), 'auditor', { metadata: { name: 'auditor', namespace: 'audit' } });
     inbound.allowFrom(ServiceClient.fromKplus(mesh.cluster('cluster01'), 'sa-intent', auditor));
     const plain = new kplus.Deployment(mesh.cluster('cluster01'), 'plain', { metadata: { namespace: 'shop' }, containers: [{ image: 'curl' }] });
-    inbound.allowFrom(ServiceClient.fromKplus(mesh.cluster('cluster01'), 'plain-intent', plain));
+    inbound.allowFrom(ServiceClient.fromKplus(mesh.cluster('cluster01'), 'plain-intent', plain, { allowDefaultServiceAccount: true }));
     expect(inbound.fqdn).toBe('web.shop.svc.cluster.local');
     expect(inbound.ports).toEqual([{ name: 'http-web', number: 80, targetPort: 8080, protocol: 'HTTP' }]);
     const out = synth(app);
     const ap = find(out.cluster02, 'AuthorizationPolicy', 'web', 'shop');
     expect(ap.spec.selector.matchLabels).toEqual(Object.fromEntries(Object.entries(server.matchLabels)));
-    // A workload without a service account runs as "default".
+    // A workload without a service account runs as "default" (here, explicitly accepted).
     expect(ap.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/audit/sa/auditor', 'cluster.local/ns/shop/sa/default', 'cluster.local/ns/shop/sa/shopper']);
     // The kplus objects themselves are synthesized into the same cluster directories.
     expect(find(out.cluster02, 'Service', 'web', 'shop')).toBeDefined();
