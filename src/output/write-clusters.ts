@@ -1,0 +1,14 @@
+/** Writes synthesized clusters (objects) through the output writer, as YAML text. */
+import { Yaml } from 'cdk8s';
+import type { ClusterManifests } from '../mesh-app';
+import { WriteReport, writeClusterTexts } from './writer';
+
+/**
+ * Writes synthesized clusters into `<outdir>/<cluster>/`: every cluster or nothing, only ever
+ * replacing or removing files this tool wrote (see src/output/writer.ts). Call it only after
+ * everything that will be written has been synthesized (and so validated).
+ */
+export function writeClusters(outdir: string, clusters: readonly ClusterManifests[]): WriteReport {
+  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, Yaml.stringify(obj)])) }));
+  return writeClusterTexts(outdir, texts);
+}
