@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { InboundService } from './inbound-service';
 import type { AccessRuleModel } from './model';
 import { isDnsSubdomain, parsePrincipal } from './names';
-import { checkKnownKeys, Problems } from './problems';
+import { checkKnownKeys, constructId, Problems } from './problems';
 import { ServiceClient } from './service-client';
 
 /** HTTP methods an access rule may name. */
@@ -53,7 +53,7 @@ export class ServiceAccessPolicy extends Construct {
   private readonly problems = new Problems();
 
   constructor(scope: InboundService, id: string, props: ServiceAccessPolicyProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id, 'ServiceAccessPolicy'));
     const p = this.problems;
     this.service = scope;
     if (!checkKnownKeys(p, '', props, ['name', 'client', 'principal', 'rules'])) props = { rules: [] };

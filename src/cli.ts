@@ -45,7 +45,9 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
       return 1;
     }
     if (e instanceof OutputError) {
-      io.err(`${outdir}: cannot write the output (${e.message})`);
+      const [first, ...rest] = e.message.split('\n');
+      io.err(`${outdir}: cannot write the output: ${first}`);
+      for (const line of rest) io.err(line);
       return 1;
     }
     io.err(`cdk8s-istio-intents: internal error, nothing written: ${redactSecrets(String((e as Error)?.message ?? e))} (please report it)`);

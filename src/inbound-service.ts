@@ -6,7 +6,7 @@ import { ExternalAccess } from './external-access';
 import { checkSelector, Mesh, MeshCluster, placementOf } from './mesh';
 import { ClientModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, ServiceModel, AccessPolicyModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort, serviceFqdn } from './names';
-import { checkKnownKeys, Problems } from './problems';
+import { checkKnownKeys, constructId, Problems } from './problems';
 import { ANNOTATION_PREFIX } from './render/labels';
 import { checkServiceInMesh } from './rules/cross-intent';
 import { normalizeRetries, normalizeTrafficPolicy, RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
@@ -167,7 +167,7 @@ export class InboundService extends Construct {
   private readonly accessPolicies: Array<{ valid: () => boolean; model: AccessPolicyModel }> = [];
 
   constructor(scope: MeshCluster, id: string, props: InboundServiceProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id, 'InboundService'));
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);
     const p = this.problems;

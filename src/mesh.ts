@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import type { MeshModel, ServiceModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isHostname, isIP, isLabelKey, isLabelValue, isPort, isTrustDomain } from './names';
-import { checkKnownKeys, IntentError, Problems } from './problems';
+import { checkKnownKeys, constructId, IntentError, Problems } from './problems';
 import { PlannedObject, plannedKey, planMesh } from './plan';
 import { parseVipRange } from './vip';
 import { materialize } from './render/materialize';
@@ -77,7 +77,7 @@ export class Mesh extends Construct {
   private readonly checkManifestsAtSynth: boolean;
 
   constructor(scope: Construct, id: string, props: MeshProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id, 'Mesh'));
     const p = this.problems;
     if (!checkKnownKeys(p, '', props, ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'])) props = { clusters: [] };
     this.name = props.name ?? id;
@@ -206,7 +206,7 @@ export class MeshCluster extends Chart {
 
   /** @internal */
   constructor(mesh: Mesh, topology: ClusterTopology) {
-    super(mesh, topology.name, { disableResourceNameHashes: true });
+    super(mesh, constructId(mesh, topology.name, 'MeshCluster'), { disableResourceNameHashes: true });
     this.mesh = mesh;
     this.topology = topology;
   }

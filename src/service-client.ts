@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { Mesh, MeshCluster, placementOf } from './mesh';
 import type { ClientModel } from './model';
 import { isDnsLabel, isDnsSubdomain, principalOf } from './names';
-import { checkKnownKeys, Problems, show } from './problems';
+import { checkKnownKeys, constructId, Problems, show } from './problems';
 import type { InboundService } from './inbound-service';
 
 export interface ServiceClientProps {
@@ -83,7 +83,7 @@ export class ServiceClient extends Construct {
   private readonly services: InboundService[] = [];
 
   constructor(scope: MeshCluster, id: string, props: ServiceClientProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id, 'ServiceClient'));
     props = props ?? {};
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);

@@ -72,7 +72,12 @@ export function replaceClusterDirs(out: string, changes: readonly ClusterChange[
     outRecord,
   };
   writeAtomically(work(out, JOURNAL), `${JSON.stringify(journal)}\n`, work(out, `${JOURNAL}.tmp`));
-  return applyJournal(out, journal);
+  try {
+    return applyJournal(out, journal);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new OutputError(`${message}; the new output is committed: the next run into this directory finishes the swap (${work(out)} holds both)`);
+  }
 }
 
 /** Finishes (journal present) or discards (no journal) the work of an interrupted run. */
@@ -227,11 +232,12 @@ function fsyncDir(dir: string): void {
   }
 }
 
-export function lstatOrUndefined(p: string): fs.Stats | undefined {
+/** lstat, or undefined when the path does not exist (or, with `absent`, fails with one of those codes). */
+export function lstatOrUndefined(p: string, absent: readonly string[] = ['ENOENT']): fs.Stats | undefined {
   try {
     return fs.lstatSync(p);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (absent.includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw e;
   }
 }

@@ -91,7 +91,7 @@ function checkNames(clusters: readonly ClusterTexts[]): void {
 function makeDirectories(dir: string): void {
   const missing: string[] = [];
   for (let cur = path.resolve(dir); ; cur = path.dirname(cur)) {
-    const stat = attempt(cur, 'use as the output directory', () => lstatOrUndefined(cur));
+    const stat = attempt(cur, 'use as the output directory', () => lstatOrUndefined(cur, ['ENOENT', 'ENOTDIR']));
     if (stat) {
       const target = stat.isSymbolicLink() ? attempt(cur, 'follow the link', () => fs.statSync(cur)) : stat;
       if (!target.isDirectory()) throw new OutputError(`${cur}: is not a directory (the output directory goes there)`, 'ENOTDIR');
