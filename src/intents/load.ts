@@ -154,22 +154,71 @@ export function loadBundleTexts(files: readonly BundleSource[], readProblems: re
   const bundle = emptyBundle([...readProblems]);
   if (files.length === 0 && readProblems.length === 0) bundle.problems.push('no .yaml, .yml or .json files found');
   for (const { file, text } of files) {
+    const deep = tooDeep(text);
+    if (deep !== undefined) {
+      bundle.problems.push(`${file}: nests deeper than ${MAX_NESTING} levels at line ${deep} (a bundle needs a few; this looks like a resource exhaustion attempt)`);
+      continue;
+    }
     let docs: ReturnType<typeof parseAllDocuments>;
     try {
-      docs = parseAllDocuments(text);
+      // prettyErrors would quote the offending line, which for a hostile one-line file costs gigabytes.
+      docs = parseAllDocuments(text, { prettyErrors: false });
     } catch (e) {
       bundle.problems.push(`${file}: cannot be parsed (${(e as Error).message.split('\n')[0]})`);
       continue;
     }
-    (Array.isArray(docs) ? docs : [docs]).forEach((d, i) => loadDocument(bundle, file, i + 1, d));
+    (Array.isArray(docs) ? docs : [docs]).forEach((d, i) => loadDocument(bundle, file, i + 1, d, text));
   }
   if (bundle.problems.length === 0 && !bundle.logicalCloud) bundle.problems.push(`${files.map((f) => f.file).join(', ')}: $.logicalCloud is required (the clusters of the mesh)`);
   return bundle;
 }
 
-function loadDocument(bundle: MutableBundle, file: string, doc: number, d: any): void {
+/** Deepest nesting read. The YAML parser recurses per level, and near the stack's end V8 can abort the process. */
+export const MAX_NESTING = 100;
+
+/**
+ * Where a text nests deeper than MAX_NESTING, estimated before parsing: flow brackets (outside
+ * quotes and comments) across lines, and per line its indentation plus leading `- `/`? `
+ * indicators (an upper bound for block nesting). Real bundles nest fewer than ten levels.
+ */
+function tooDeep(text: string): number | undefined {
+  let flow = 0;
+  let line = 1;
+  for (const raw of text.split('\n')) {
+    const lead = /^( *)((?:[-?] +)*)/.exec(raw)!;
+    if (lead[1].length + lead[2].replace(/ +/g, '').length > MAX_NESTING * 2) return line;
+    const unquoted = raw.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '').replace(/(^|\s)#.*$/, '');
+    for (const c of unquoted) {
+      if (c === '[' || c === '{') flow++;
+      else if ((c === ']' || c === '}') && flow > 0) flow--;
+      if (flow > MAX_NESTING) return line;
+    }
+    line++;
+  }
+  return undefined;
+}
+
+/** At most this many YAML syntax errors per document are listed (the rest are counted). */
+const MAX_SYNTAX_ERRORS = 10;
+
+function syntaxErrors(file: string, doc: number, errors: any[], text: string): string[] {
+  const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((err) => {
+    const pos = Array.isArray(err.pos) ? err.pos[0] : undefined;
+    let at = '';
+    if (typeof pos === 'number') {
+      const before = text.slice(0, pos);
+      const line = before.split('\n').length;
+      at = ` at line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+    }
+    return `${file}#${doc}: ${String(err.message).split('\n')[0]}${at}`;
+  });
+  if (errors.length > MAX_SYNTAX_ERRORS) lines.push(`${file}#${doc}: ... and ${errors.length - MAX_SYNTAX_ERRORS} more YAML syntax errors`);
+  return lines;
+}
+
+function loadDocument(bundle: MutableBundle, file: string, doc: number, d: any, text: string): void {
   const problems = bundle.problems;
-  for (const err of d.errors) problems.push(`${file}#${doc}: ${err.message.split('\n')[0]}`);
+  problems.push(...syntaxErrors(file, doc, d.errors, text));
   if (d.errors.length > 0) return;
   let data: any;
   try {
