@@ -4,7 +4,7 @@ export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
 export { MeshApp, synthClusters, writeClusters, validateApp, manifestFileName } from './mesh-app';
-export type { ClusterManifests } from './mesh-app';
+export type { ClusterManifests, WriteReport } from './mesh-app';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';
 export { ServiceClient } from './service-client';
