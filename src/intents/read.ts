@@ -7,6 +7,7 @@
  */
 import fs = require('node:fs');
 import * as path from 'node:path';
+import { escapeText } from '../problems';
 
 /** Largest bundle read (all files together), in bytes. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
@@ -39,7 +40,8 @@ export function readBundleSources(target: string): ReadResult {
   }
   if (!stat.isDirectory()) {
     if (PROGRAM_FILE.test(target)) {
-      return { sources: [], problems: [`${target}: is a program, not an intent bundle; a TypeScript app is run with "cdk8s synth" (its cdk8s.yaml names it)`] };
+      const problem = `${target}: is a program, not an intent bundle; a TypeScript app is run with "cdk8s synth" (its cdk8s.yaml names it)`;
+      return { sources: [], problems: [problem] };
     }
     const one = readOne(target, MAX_BUNDLE_BYTES);
     return 'text' in one ? { sources: [{ file: target, text: one.text }], problems } : { sources: [], problems: [one.problem] };
@@ -109,7 +111,8 @@ function describeReadError(file: string, e: unknown): string {
   if (code === 'ELOOP') return 'ELOOP: a symbolic link loop';
   if (code === 'ENOENT') {
     try {
-      if (fs.lstatSync(file).isSymbolicLink()) return `ENOENT: a symbolic link to "${fs.readlinkSync(file)}", which does not exist (an editor's lock file?)`;
+      const dangling = fs.lstatSync(file).isSymbolicLink();
+      if (dangling) return `ENOENT: a symbolic link to "${escapeText(fs.readlinkSync(file))}", which does not exist (an editor's lock file?)`;
     } catch {
       // not there at all
     }

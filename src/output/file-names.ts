@@ -30,7 +30,8 @@ const OBJECT_FILE = /^[a-z0-9][a-z0-9_.:-]*\.yaml$/;
 /** Why a cluster name cannot be a directory name, or undefined when it can. */
 export function clusterDirProblem(name: unknown): string | undefined {
   if (typeof name === 'string' && CLUSTER_DIR.test(name)) return undefined;
-  return `cluster ${typeof name === 'string' ? `"${escapeText(name)}"` : String(name)} cannot be a directory name (a DNS-1123 label: lowercase letters, digits, "-")`;
+  const shown = typeof name === 'string' ? `"${escapeText(name)}"` : String(name);
+  return `cluster ${shown} cannot be a directory name (a DNS-1123 label: lowercase letters, digits, "-")`;
 }
 
 /** Why a file name cannot be written, or undefined when it can. */

@@ -34,7 +34,8 @@ export function lockOutputDir(outdir: string): OutputLock {
     if (holder === undefined) continue; // released meanwhile
     if (isRunning(holder)) {
       const who = Number.isInteger(holder.pid) ? `pid ${holder.pid} on ${holder.host}` : 'a run that is starting';
-      throw new OutputError(`${outdir}: another run (${who}) is writing this output directory; wait for it, or delete ${file} if no run is active`, 'ELOCKED');
+      const message = `${outdir}: another run (${who}) is writing this output directory; wait for it, or delete ${file} if no run is active`;
+      throw new OutputError(message, 'ELOCKED');
     }
     takeOver(file, holder);
   }

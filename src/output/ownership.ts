@@ -56,7 +56,8 @@ export function readRecord(dir: string): Map<string, string> | undefined {
     if (data?.generator !== 'cdk8s-istio-intents' || typeof data.files !== 'object' || data.files === null) return undefined;
     const out = new Map<string, string>();
     for (const [name, hash] of Object.entries(data.files)) {
-      if (typeof hash === 'string' && hash.startsWith('sha256:') && !name.includes('/') && name !== '.' && name !== '..') out.set(name, hash.slice(7));
+      const plainName = !name.includes('/') && name !== '.' && name !== '..';
+      if (typeof hash === 'string' && hash.startsWith('sha256:') && plainName) out.set(name, hash.slice(7));
     }
     return out;
   } catch {

@@ -85,7 +85,9 @@ export function recoverInterruptedRun(out: string): string[] {
   const dir = work(out);
   const stat = lstatOrUndefined(dir);
   if (!stat) return [];
-  if (!stat.isDirectory()) throw new OutputError(`${dir}: is not a directory this tool made (a ${stat.isSymbolicLink() ? 'symbolic link' : 'file'}); remove it`);
+  if (!stat.isDirectory()) {
+    throw new OutputError(`${dir}: is not a directory this tool made (a ${stat.isSymbolicLink() ? 'symbolic link' : 'file'}); remove it`);
+  }
   const journalText = fs.existsSync(work(out, JOURNAL)) ? fs.readFileSync(work(out, JOURNAL), 'utf8') : undefined;
   if (journalText === undefined) {
     discardWork(out);

@@ -118,7 +118,8 @@ function planCluster(outdir: string, cluster: string, objects: ReadonlyMap<strin
   const dir = path.join(outdir, cluster);
   const stat = attempt(dir, 'inspect', () => lstatOrUndefined(dir));
   if (stat?.isSymbolicLink()) {
-    if (objects) problems.push(`${dir}: is a symbolic link; this tool writes only real directories inside the output directory, never through a link`);
+    const why = 'this tool writes only real directories inside the output directory, never through a link';
+    if (objects) problems.push(`${dir}: is a symbolic link; ${why}`);
     else planned.warnings.push(`${dir}: is a symbolic link; left alone (cluster ${cluster} is no longer produced)`);
     return;
   }
@@ -131,15 +132,20 @@ function planCluster(outdir: string, cluster: string, objects: ReadonlyMap<strin
   const files = new Map(objects ?? []);
   const theirKustomization = KUSTOMIZATION_NAMES.filter((n) => userNames.has(n));
   if (objects && theirKustomization.length > 0) {
-    planned.warnings.push(`${path.join(dir, theirKustomization[0])}: is yours, so it was kept and no kustomization.yaml was written; list this tool's files in it (see ${RECORD_FILE})`);
+    const theirs = path.join(dir, theirKustomization[0]);
+    const fix = `list this tool's files in it (see ${RECORD_FILE})`;
+    planned.warnings.push(`${theirs}: is yours, so it was kept and no kustomization.yaml was written; ${fix}`);
   } else if (objects) files.set(KUSTOMIZATION, renderKustomization([...objects.keys()]));
   if (objects) files.set(RECORD_FILE, renderRecord(new Map([...files].map(([name, text]) => [name, sha256(text)]))));
   for (const name of files.keys()) {
-    if (userNames.has(name)) problems.push(`${path.join(dir, name)}: this tool did not write this file (or it was changed since), and would have to replace it; move it away`);
+    if (!userNames.has(name)) continue;
+    problems.push(`${path.join(dir, name)}: this tool did not write this file (or it was changed since), and would have to replace it; move it away`);
   }
   for (const name of scan.ours) if (!files.has(name) && name !== RECORD_FILE) planned.removed.push(`${cluster}/${name}`);
   if (!objects && stat && scan.user.length === 0) planned.removed.push(`${cluster}/`);
-  if (!objects && scan.user.length > 0) planned.warnings.push(`${dir}: kept (cluster ${cluster} is no longer produced) because it holds files this tool did not write`);
+  if (!objects && scan.user.length > 0) {
+    planned.warnings.push(`${dir}: kept (cluster ${cluster} is no longer produced) because it holds files this tool did not write`);
+  }
   if (!stat && !objects) return;
   const userFiles = scan.user.filter((e) => e.type === 'file').map((e) => e.name);
   planned.changes.push({ cluster, oldOurs: [...scan.ours], userFiles, files, retire: !objects, mode: stat?.mode });
