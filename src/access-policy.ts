@@ -51,7 +51,7 @@ export class ServiceAccessPolicy extends IntentConstruct {
   public readonly principal: string;
 
   constructor(scope: InboundService, id: string, props: ServiceAccessPolicyProps) {
-    super(scope, id);
+    super(scope, id, 'ServiceAccessPolicy');
     const p = this.problems;
     this.service = scope;
     if (!checkKnownKeys(p, '', props, ['name', 'client', 'principal', 'rules'])) props = { rules: [] };

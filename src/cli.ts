@@ -2,20 +2,22 @@
  * `cdk8s-istio-intents synth <bundle-file-or-dir> --out <dir> [--quiet]`
  *
  * Synthesizes an intent bundle through the same constructs as a TypeScript app and writes
- * `<dir>/<cluster>/<kind>.<namespace>.<name>.yaml`. Every problem is reported at once; on any
- * problem the exit status is 1 and nothing is written.
+ * `<dir>/<cluster>/<kind>.<namespace>.<name>.yaml` (plus a Kustomization per cluster).
+ * Every problem is reported at once; on any problem the exit status is 1 and nothing is
+ * written. Only files this tool wrote are ever replaced or removed; removals are listed.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { writeClusters } from './mesh-app';
 import { buildBundle } from './intents/build';
 import { BundleError, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
+import { OutputError } from './output/fs-errors';
+import { writeClusters } from './output/write-clusters';
+import { redactSecrets } from './problems';
+import type { CliIo } from './cli-io';
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export type { CliIo } from './cli-io';
 
 const STDIO: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -26,16 +28,13 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
     return 2;
   }
   try {
-    const built = buildBundle(loadBundle(bundlePath));
-    const clusters = built.synth();
-    try {
-      writeClusters(outdir, clusters);
-    } catch (e) {
-      io.err(`${outdir}: cannot write the output (${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message})`);
-      return 1;
-    }
+    const clusters = buildBundle(loadBundle(bundlePath)).synth();
+    const report = writeClusters(outdir, clusters);
+    for (const line of report.recovered) io.err(`note: ${line}`);
+    for (const w of report.warnings) io.err(`warning: ${w}`);
     if (!quiet) {
-      for (const c of clusters) io.out(`${c.cluster}: ${c.files.size} object${c.files.size === 1 ? '' : 's'} -> ${path.join(outdir, c.cluster)}`);
+      for (const c of report.clusters) io.out(`${c.cluster}: ${c.objects} object${c.objects === 1 ? '' : 's'} -> ${c.dir}`);
+      for (const r of report.removed) io.out(`removed ${path.join(outdir, r)} (written by an earlier run, no longer produced)`);
     }
     return 0;
   } catch (e) {
@@ -44,7 +43,27 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
       for (const p of e.problems) io.err(`  ${p}`);
       return 1;
     }
-    throw e;
+    if (e instanceof OutputError) {
+      const [first, ...rest] = e.message.split('\n');
+      io.err(`${outdir}: cannot write the output: ${first}`);
+      for (const line of rest) io.err(line);
+      return 1;
+    }
+    io.err(`cdk8s-istio-intents: internal error, nothing written: ${redactSecrets(String((e as Error)?.message ?? e))} (please report it)`);
+    return 70;
+  }
+}
+
+/** The version in package.json (found from here, in a checkout or an installed package). */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === 'cdk8s-istio-intents') return String(pkg.version);
+    } catch {
+      // not here: look further up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
   }
 }
 
@@ -53,6 +72,7 @@ export function main(argv: string[], io: CliIo = STDIO): number {
   const program = new Command()
     .name('cdk8s-istio-intents')
     .description('Istio manifests for each cluster from traffic intents')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   program

@@ -1,6 +1,6 @@
 import type { ExternalAccessModel } from './model';
 import { isCidrOrIp, isDnsSubdomain, isHostname, isPort } from './names';
-import { checkKnownKeys, Problems } from './problems';
+import { checkKnownKeys, containsPrivateKey, Problems } from './problems';
 
 type CredentialSpec =
   | { kind: 'secret'; name: string }
@@ -37,6 +37,7 @@ export class TlsCredential {
     if (!hasCert && hasKey) p.addMessage(`${field}.certificate`, 'is missing: a private key was given without its certificate (PEM "BEGIN CERTIFICATE")');
     else if (!hasCert) p.add(`${field}.certificate`, s.certificate, 'is not a PEM certificate');
     if (!hasKey) p.addMessage(`${field}.privateKey`, hasCert ? 'is missing or not PEM: a certificate needs its private key' : 'is missing or not PEM');
+    if (containsPrivateKey(s.certificate)) p.addMessage(`${field}.certificate`, 'holds a PEM private key (redacted): the certificate chain goes into tls.crt, which is not secret; give the key as privateKey');
     return { name: s.name, pem: { certificate: s.certificate, privateKey: s.privateKey } };
   }
 }
@@ -64,6 +65,7 @@ export class ClientCertificateAuthority {
   public _bind(p: Problems, field: string): string | undefined {
     if (this.spec.kind === 'in-secret') return undefined;
     if (typeof this.spec.pem !== 'string' || !this.spec.pem.includes('-----BEGIN CERTIFICATE-----')) p.add(field, this.spec.pem, 'is not a PEM CA certificate');
+    else if (containsPrivateKey(this.spec.pem)) p.addMessage(field, 'holds a PEM private key (redacted): a CA bundle holds only certificates (the CA key never leaves your CA)');
     return this.spec.pem;
   }
 }
@@ -115,6 +117,11 @@ export class ExternalAccess {
   /** @internal */
   public _bind(p: Problems, field: string, servicePorts: readonly number[]): ExternalAccessModel | undefined {
     const allowed = ['host', 'credential', 'port', 'servicePort', 'remoteIpBlocks', ...(this.mode === 'MUTUAL' ? ['clientCa'] : [])];
+    if (this.options === undefined || this.options === null) {
+      // From JavaScript, `ExternalAccess.simple(undefined)` must not silently mean "no external access".
+      p.add(field, this.options, `has no options: ExternalAccess.${this.mode.toLowerCase()}({ host, credential${this.mode === 'MUTUAL' ? ', clientCa' : ''} }) needs them`);
+      return undefined;
+    }
     if (!checkKnownKeys(p, field, this.options, allowed)) return undefined;
     const o = this.options;
     if (!isHostname(o.host)) p.add(`${field}.host`, o.host, 'is not a fully qualified host name (e.g. "httpbin.example.com")');

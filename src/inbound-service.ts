@@ -61,7 +61,7 @@ export class InboundService extends IntentConstruct implements IInboundService {
   private kplus?: { chart?: Chart; selectorFromService: boolean };
 
   constructor(scope: MeshCluster, id: string, props: InboundServiceProps = {}) {
-    super(scope, id);
+    super(scope, id, 'InboundService');
     brand(this, 'service');
     this.cluster = MeshCluster.of(this);
     this.mesh = Mesh.of(this);

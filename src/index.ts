@@ -4,7 +4,7 @@ export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
 export { MeshApp, synthClusters, synthCharts, writeClusters, writeCharts, validateApp, manifestFileName, manifestText } from './mesh-app';
-export type { ClusterManifests, ChartManifests } from './mesh-app';
+export type { ClusterManifests, ChartManifests, WriteReport } from './mesh-app';
 export { placeChart, clustersOfChart } from './chart-placement';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';

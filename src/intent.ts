@@ -6,7 +6,7 @@
  */
 import { Construct, IConstruct } from 'constructs';
 import type { PortModel } from './model';
-import { Problems } from './problems';
+import { constructId, Problems } from './problems';
 
 /** A service others may call (implemented by `InboundService`). */
 export interface IInboundService extends IConstruct {
@@ -60,8 +60,9 @@ export function isServiceClient(x: unknown): x is IServiceClient {
 export abstract class IntentConstruct extends Construct {
   protected readonly problems = new Problems();
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
+  /** `what` names the construct in a message about its id (e.g. "InboundService"). */
+  constructor(scope: Construct, id: string, what: string) {
+    super(scope, constructId(scope, id, what));
     this.node.addValidation({ validate: () => this.validateIntent() });
   }
 

@@ -2,21 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, AppProps, Chart, Names, Yaml } from 'cdk8s';
 import { clustersOfChart } from './chart-placement';
-import { MeshCluster } from './mesh';
+import { InboundService } from './inbound-service';
+import { Mesh, MeshCluster } from './mesh';
+import { objectFileProblem } from './output/file-names';
+import { ClusterManifests, manifestFileName, manifestText } from './output/manifests';
+import { objectLabel, objectProblems } from './output/object-checks';
+import { writeClusters } from './output/write-clusters';
+import type { WriteReport } from './output/writer';
+import { SERVICE_INTENT_LABEL } from './render/labels';
 
-/**
- * The file an object is written to: `<kind>.<namespace>.<name>.yaml` (lowercase kind), and
- * `<kind>._.<name>.yaml` without a namespace (`_` is in no namespace name, so no collision).
- */
-export function manifestFileName(obj: { kind: string; metadata: { name: string; namespace?: string } }): string {
-  return `${obj.kind.toLowerCase()}.${obj.metadata.namespace ?? '_'}.${obj.metadata.name}.yaml`;
-}
-
-export interface ClusterManifests {
-  readonly cluster: string;
-  /** File name → object, sorted by file name. */
-  readonly files: ReadonlyMap<string, any>;
-}
+export { manifestFileName, manifestText, writeClusters };
+export type { ClusterManifests, WriteReport };
 
 /** An ordinary chart that belongs to no mesh cluster, and the file it is written to. */
 export interface ChartManifests {
@@ -63,27 +59,52 @@ export function synthCharts(app: App): ChartManifests[] {
 function clusterManifests(app: App): ClusterManifests[] {
   const clusters = app.node.findAll().filter(MeshCluster.isMeshCluster);
   const placed = chartsByCluster(app);
+  const owners = intentOwners(app);
   const seen = new Map<string, string>();
   const collisions: string[] = [];
+  const objectErrors: string[] = [];
   const result: ClusterManifests[] = [];
   for (const chart of clusters) {
     if (seen.has(chart.clusterName)) collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
     seen.set(chart.clusterName, chart.node.path);
-    const files = new Map<string, any>();
     const objects = [...chart._renderObjects(), ...(placed.get(chart) ?? []).flatMap((c) => c.toJson())];
-    for (const obj of objects) {
-      const file = manifestFileName(obj);
-      const prev = files.get(file);
-      if (prev) {
-        collisions.push(`cluster ${chart.clusterName}: ${describe(obj)} and ${describe(prev)} would both be written to ${file}`);
-        continue;
-      }
-      files.set(file, obj);
-    }
-    result.push({ cluster: chart.clusterName, files: new Map([...files].sort(([a], [b]) => compare(a, b))) });
+    const owner = (obj: any) => owners.get(`${chart.mesh.node.path}\n${obj.metadata?.labels?.[SERVICE_INTENT_LABEL]}`) ?? chart.mesh.node.path;
+    result.push({ cluster: chart.clusterName, files: filesOf(chart.clusterName, objects, owner, collisions, objectErrors) });
   }
+  if (objectErrors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${objectErrors.join('\n  ')}`);
   throwIfAny(collisions);
   return result;
+}
+
+/**
+ * One cluster's objects by file name (sorted), checked as written: size, private keys, file
+ * names (errors name the intent that made the object), and two objects for one file.
+ */
+function filesOf(cluster: string, objects: readonly any[], owner: (obj: any) => string, collisions: string[], errors: string[]): Map<string, any> {
+  const files = new Map<string, any>();
+  const where = `cluster ${cluster}`;
+  for (const obj of objects) {
+    errors.push(...objectProblems(obj, where).map((p) => `[${owner(obj)}] ${p}`));
+    const file = manifestFileName(obj);
+    const badName = objectFileProblem(file);
+    if (badName) {
+      errors.push(`[${owner(obj)}] object ${objectLabel(obj)} (${where}) cannot be written, its file name ${badName}`);
+      continue;
+    }
+    const prev = files.get(file);
+    if (prev) collisions.push(`${where}: ${describe(obj)} and ${describe(prev)} would both be written to ${file}`);
+    else files.set(file, obj);
+  }
+  return new Map([...files].sort(([a], [b]) => compare(a, b)));
+}
+
+/** `<mesh path>\n<intent name>` → construct path of the inbound service that owns the objects labelled with it. */
+function intentOwners(app: App): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const c of app.node.findAll()) {
+    if (c instanceof InboundService) owners.set(`${Mesh.of(c).node.path}\n${c.name}`, c.node.path);
+  }
+  return owners;
 }
 
 /** Ordinary charts by the cluster they belong to. */
@@ -137,10 +158,14 @@ function compare(a: string, b: string): number {
  * `placeChart`). Every other chart is written like cdk8s's default App writes it:
  * `<outdir>/<chart label>.k8s.yaml`. Every file starts with `---`, so the files concatenated in
  * any order (what `cdk8s synth --stdout` prints) are a valid multi-document YAML stream.
- * Everything is synthesized and validated before the first file is written; stale `.yaml`
- * files in a cluster directory are removed.
+ * Everything is synthesized and validated before the first file is written; then every cluster
+ * directory is replaced as a whole, and only files this tool wrote are ever replaced or removed
+ * (see `writeClusters`).
  */
 export class MeshApp extends App {
+  /** What the last synth wrote and removed (undefined before the first synth). */
+  public lastWrite?: WriteReport;
+
   /** @param props cdk8s App props; `outdir` defaults to `CDK8S_OUTDIR`, else `dist`. */
   constructor(props: AppProps = {}) {
     super(props);
@@ -155,7 +180,8 @@ export class MeshApp extends App {
     validateApp(this);
     const clusters = clusterManifests(this);
     const charts = chartManifests(this);
-    writeClusters(this.outdir, clusters);
+    this.lastWrite = writeClusters(this.outdir, clusters);
+    for (const w of this.lastWrite.warnings) process.stderr.write(`warning: ${w}\n`);
     writeCharts(this.outdir, charts);
   }
 }
@@ -168,26 +194,4 @@ export function writeCharts(outdir: string, charts: readonly ChartManifests[]): 
   if (charts.length === 0) return;
   fs.mkdirSync(outdir, { recursive: true });
   for (const c of charts) fs.writeFileSync(path.join(outdir, c.file), `---\n${Yaml.stringify(...c.objects)}`);
-}
-
-/**
- * The text of one object's file: a YAML document that starts with `---`, so files can be
- * concatenated into one stream (cdk8s-cli's `synth --stdout` does, without separators).
- */
-export function manifestText(obj: any): string {
-  return `---\n${Yaml.stringify(obj)}`;
-}
-
-/**
- * Writes synthesized clusters into `<outdir>/<cluster>/`, removing stale `.yaml` files there.
- * Call it only after everything that will be written has been synthesized (and so validated).
- */
-export function writeClusters(outdir: string, clusters: readonly ClusterManifests[]): void {
-  // Every directory first, so an unusable output path fails before any file is written.
-  const dirs = clusters.map((c) => path.join(outdir, c.cluster));
-  for (const dir of dirs) fs.mkdirSync(dir, { recursive: true });
-  clusters.forEach((c, i) => {
-    for (const f of fs.readdirSync(dirs[i])) if (f.endsWith('.yaml') && !c.files.has(f)) fs.rmSync(path.join(dirs[i], f));
-    for (const [file, obj] of c.files) fs.writeFileSync(path.join(dirs[i], file), manifestText(obj));
-  });
 }

@@ -4,7 +4,7 @@ import { resolveCluster } from './cluster-settings';
 import type { IInboundService, IServiceClient } from './intent';
 import type { AccessPolicyModel, ClientModel, MeshModel, ServiceModel } from './model';
 import { isDnsLabel, isTrustDomain } from './names';
-import { checkKnownKeys, IntentError, Problems } from './problems';
+import { checkKnownKeys, constructId, IntentError, Problems } from './problems';
 import { phase } from './progress';
 import { checkVips, PlannedObject, plannedKey, planMesh } from './plan';
 import { materialize, materializedId } from './render/materialize';
@@ -103,7 +103,7 @@ export class Mesh extends Construct {
   private readonly created = new Map<MeshCluster, string[]>();
 
   constructor(scope: Construct, id: string, props: MeshProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id, 'Mesh'));
     const p = this.problems;
     if (!checkKnownKeys(p, '', props, MESH_KEYS)) props = { clusters: [] };
     this.name = props.name ?? id;
@@ -319,7 +319,7 @@ export class MeshCluster extends Chart {
 
   /** Created by the Mesh for each declared cluster: use `mesh.cluster(name)`. */
   constructor(mesh: Mesh, topology: ClusterTopology) {
-    super(mesh, topology.name, { disableResourceNameHashes: true });
+    super(mesh, constructId(mesh, topology.name, 'MeshCluster'), { disableResourceNameHashes: true });
     Object.defineProperty(this, MESH_CLUSTER, { value: true });
     this.mesh = mesh;
     this.topology = topology;

@@ -1,3 +1,5 @@
+import type { IConstruct } from 'constructs';
+
 /**
  * Collects what is wrong with one construct's input, so that a synth reports every mistake
  * at once (cdk8s prefixes each message with the construct path: `[mesh/cluster02/httpbin]`).
@@ -22,32 +24,116 @@ export class Problems {
   }
 
   public list(): string[] {
-    return [...this.messages];
+    return this.messages.map(redactSecrets);
   }
 }
 
-/** Renders a user value the way they wrote it: strings quoted, objects as JSON (long ones cut). */
+/**
+ * Renders a user value the way they wrote it: strings quoted, objects as JSON, long ones cut.
+ * Characters outside printable ASCII are escaped (`"ht\u200btpbin"`), so a zero-width space or a
+ * Cyrillic look-alike is visible; PEM private keys are never echoed.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') {
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 100)}..." (${value.length} characters)` : json;
-  }
+  if (typeof value === 'string') return showString(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'symbol') return `a Symbol (${escapeText(String(value.description ?? ''))})`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  return boundedJson(value, 120);
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]{0,16384}?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)/g;
+
+/** Whether text holds PEM private-key material (`-----BEGIN ... PRIVATE KEY-----`). */
+export function containsPrivateKey(text: unknown): boolean {
+  return typeof text === 'string' && PRIVATE_KEY.test(text);
+}
+
+/** Replaces every PEM private-key block (to its END line, or to the end) by a placeholder. */
+export function redactSecrets(text: string): string {
+  return text.replace(PRIVATE_KEY_BLOCK, '[PEM private key redacted]');
+}
+
+/** Escapes everything outside printable ASCII as `\uXXXX` (JSON style). */
+export function escapeText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function showString(value: string): string {
+  if (containsPrivateKey(value)) return `a string with a PEM private key (${value.length} characters, redacted)`;
+  const cut = value.length > 100 ? value.slice(0, 100) : value;
+  const json = escapeText(JSON.stringify(cut));
+  return cut === value ? json : `${json.slice(0, -1)}..." (${value.length} characters)`;
+}
+
+/** JSON of a value, stopping once `limit` characters are written (never walks a huge value). */
+function boundedJson(value: unknown, limit: number): string {
+  let out = '';
+  const seen = new Set<unknown>();
+  const write = (v: unknown): void => {
+    if (out.length > limit) return;
+    if (typeof v === 'string') out += containsPrivateKey(v) ? '"[redacted]"' : escapeText(JSON.stringify(v.length > limit ? v.slice(0, limit) : v));
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) out += String(v);
+    else if (typeof v !== 'object') out += 'null';
+    else if (seen.has(v)) out += '"[circular]"';
+    else {
+      seen.add(v);
+      const entries = Array.isArray(v) ? v.map((x) => [undefined, x] as const) : Object.keys(v).map((k) => [k, (v as any)[k]] as const);
+      out += Array.isArray(v) ? '[' : '{';
+      entries.forEach(([k, x], i) => {
+        if (out.length > limit) return;
+        if (i > 0) out += ',';
+        if (k !== undefined) out += `${containsPrivateKey(k) ? '"[redacted]"' : escapeText(JSON.stringify(k))}:`;
+        write(x);
+      });
+      out += Array.isArray(v) ? ']' : '}';
+      seen.delete(v);
+    }
+  };
   try {
-    const json = JSON.stringify(value);
-    return json.length > 120 ? json.slice(0, 117) + '...' : json;
+    write(value);
   } catch {
-    return String(value);
+    return 'an unreadable value';
   }
+  return out.length > limit ? `${out.slice(0, limit - 3)}...` : out;
+}
+
+/**
+ * One step of a JSON path for a map key: `.key` for plain identifiers, `["key"]` otherwise,
+ * escaped, cut when long, and redacted when it holds a private key (keys are user input too).
+ */
+export function pathKey(key: string, brackets = false): string {
+  if (!brackets && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) && key.length <= 100) return `.${key}`;
+  return `[${showString(key).replace(/^a string with a PEM private key.*$/, '"[PEM private key redacted]"')}]`;
 }
 
 /** An error about input that cannot be deferred to synth (e.g. a lookup that must return). */
 export class IntentError extends Error {
   constructor(path: string, field: string, value: unknown, message: string) {
-    super(`[${path}] ${field}: ${show(value)} ${message}`);
+    super(redactSecrets(`[${path}] ${field}: ${show(value)} ${message}`));
     this.name = 'IntentError';
   }
+}
+
+/**
+ * Checks a construct id given from JavaScript before it reaches `constructs` (which would throw
+ * a TypeError for a Symbol or a number, and a vague error for an empty id or a taken one).
+ * `what` names the construct, e.g. "InboundService".
+ */
+export function constructId(scope: IConstruct, id: unknown, what: string): string {
+  const at = scope?.node?.path ?? '';
+  if (typeof id !== 'string' || id === '') {
+    throw new IntentError(at, 'id', id, `is not a construct id for ${what} (a non-empty string, unique in its scope)`);
+  }
+  const sanitized = id.replace(/[/\n]/g, '--');
+  const taken = scope?.node?.tryFindChild(sanitized);
+  if (taken) {
+    const how = sanitized === id ? '' : ` (as "${escapeText(sanitized)}": constructs write "/" as "--")`;
+    throw new IntentError(at, 'id', id, `is already used in this scope${how} by ${taken.node.path}; ids must be unique`);
+  }
+  return id;
 }
 
 /** Levenshtein distance (case-insensitive), for "did you mean" suggestions. */

@@ -110,7 +110,7 @@ export class ServiceClient extends IntentConstruct implements IServiceClient {
   public readonly serviceAccount: string;
 
   constructor(scope: MeshCluster, id: string, props: ServiceClientProps = {}) {
-    super(scope, id);
+    super(scope, id, 'ServiceClient');
     brand(this, 'client');
     props = props ?? {};
     this.cluster = MeshCluster.of(this);

@@ -32,23 +32,30 @@ describe.each(Object.keys(APPS))('example app %s', (name) => {
     expect(Object.keys(first).length).toBeGreaterThan(0);
     expect(second).toEqual(first);
     for (const [file, text] of Object.entries(first)) {
+      if (/(^|\/)(Kustomization|\.cdk8s-istio-intents(-clusters)?\.json)$/.test(file)) continue; // the writer's own files
       expect(file).toMatch(/^cluster0[1-3]\/[a-z]+\.[a-z0-9-]+\.[a-z0-9.-]+\.yaml$/);
       expect(text.match(/^kind: /gm)).toHaveLength(1);
     }
   });
 });
 
-test('MeshApp removes stale files from a cluster directory and keeps other files', () => {
+test('MeshApp removes stale files it wrote from a cluster directory and keeps every other file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stale-'));
   try {
     fs.mkdirSync(path.join(dir, 'cluster01'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'cluster01', 'serviceentry.default.gone.yaml'), 'stale');
+    // written by an earlier version (no record): recognized by its name and managed-by label
+    fs.writeFileSync(path.join(dir, 'cluster01', 'serviceentry.default.gone.yaml'), 'metadata:\n  labels:\n    app.kubernetes.io/managed-by: cdk8s-istio-intents\n');
+    fs.writeFileSync(path.join(dir, 'cluster01', 'serviceentry.default.mine.yaml'), 'kind: ServiceEntry\n');
     fs.writeFileSync(path.join(dir, 'cluster01', 'README.txt'), 'mine');
     const app = new MeshApp({ outdir: dir });
     APPS['sleep-httpbin'](app);
     app.synth();
     const files = fs.readdirSync(path.join(dir, 'cluster01')).sort();
-    expect(files).toEqual(['README.txt', 'destinationrule.default.httpbin.yaml', 'serviceentry.default.httpbin.yaml']);
+    expect(files).toEqual([
+      '.cdk8s-istio-intents.json', 'Kustomization', 'README.txt', 'destinationrule.default.httpbin.yaml',
+      'serviceentry.default.httpbin.yaml', 'serviceentry.default.mine.yaml',
+    ]);
+    expect(app.lastWrite?.removed).toEqual(['cluster01/serviceentry.default.gone.yaml']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

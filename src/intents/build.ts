@@ -4,14 +4,16 @@
  * constructs, not a second generator. Construct errors are translated back to bundle
  * locations (file, document, JSON path).
  */
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { AccessRule, HttpMethod, ServiceAccessPolicy } from '../access-policy';
 import { ClientCertificateAuthority, ExternalAccess, TlsCredential } from '../external-access';
 import { InboundService, InboundServiceProps } from '../inbound-service';
 import { Mesh, MeshCluster } from '../mesh';
 import { ClusterManifests, synthClusters } from '../mesh-app';
 import { isCidrOrIp } from '../names';
-import { show } from '../problems';
+import { escapeText, pathKey, show } from '../problems';
+import { SERVICE_INTENT_LABEL } from '../render/labels';
 import { ServiceClient } from '../service-client';
 import { LoadBalancer, TrafficPolicyOptions } from '../traffic-policy';
 import { BundleError, LoadedBundle, Located, Origin, where } from './load';
@@ -60,23 +62,37 @@ interface Registered {
 /** The constructs built from a bundle, and how to report their errors in bundle terms. */
 export class BundleApp {
   private readonly registry = new Map<string, Registered>();
+  /** Internal construct ids claimed so far (scope path + id as constructs writes it) → who claimed them. */
+  private readonly ids = new Map<string, string>();
+  /** Intents whose own problems are reported; what refers to them is not reported again. */
+  private readonly failed = { inbound: new Set<string>(), clients: new Set<string>(), clusters: new Set<string>() };
+  private readonly serviceOrigins = new Map<string, Located<any>>();
+  private readonly problems: string[];
   public mesh?: Mesh;
 
   constructor(public readonly app: App, private readonly bundle: LoadedBundle) {
-    const problems: string[] = [];
-    this.build(problems);
-    if (problems.length > 0) throw new BundleError(problems);
+    this.problems = [...bundle.problems];
+    if (bundle.logicalCloud) this.build(this.problems);
   }
 
-  /** Synthesizes every cluster; construct errors come back as bundle locations. */
+  /**
+   * Synthesizes every cluster. Every problem is reported at once, as bundle locations: those
+   * found while reading, while building, and the constructs' own checks at synth.
+   */
   public synth(): ClusterManifests[] {
-    try {
-      return synthClusters(this.app);
-    } catch (e) {
-      const message = (e as Error).message;
-      if (!message.startsWith('Validation failed with the following errors:')) throw e;
-      throw new BundleError(message.split('\n').slice(1).map((line) => this.translate(line.trim())));
+    const problems = [...this.problems];
+    let clusters: ClusterManifests[] = [];
+    if (this.mesh) {
+      try {
+        clusters = synthClusters(this.app);
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!/^(Validation|Synthesis) failed with the following errors:/.test(message)) throw e;
+        problems.push(...message.split('\n').slice(1).map((line) => this.translate(line.trim())));
+      }
     }
+    if (problems.length > 0) throw new BundleError(byLocation(problems));
+    return clusters;
   }
 
   /** `[construct/path] field: message` → `file#doc $.json.path: message`. */
@@ -85,6 +101,10 @@ export class BundleApp {
     if (!m) return line;
     const reg = this.registry.get(m[1]);
     if (!reg) return line;
+    if (reg.fields === MESH_FIELDS) {
+      const owned = this.translateObjectFinding(m[2]);
+      if (owned) return owned;
+    }
     const colon = m[2].indexOf(': ');
     const field = colon > 0 ? m[2].slice(0, colon) : '';
     const rest = colon > 0 ? m[2].slice(colon + 2) : m[2];
@@ -96,20 +116,85 @@ export class BundleApp {
     return `${where(reg.origin, suffix)}: ${rest}`;
   }
 
+  /**
+   * A finding of the manifest checks about one object (`cluster c: Kind/ns/name /pointer: ...`),
+   * reported at the inbound service that the object was rendered for, and at the field that
+   * caused it where that is known (annotations come from description and userdata).
+   */
+  private translateObjectFinding(text: string): string | undefined {
+    const m = /^cluster (\S+): (?:([A-Z]+[0-9]*) )?([A-Za-z]+)\/([^/ ]*)\/([^ :]+)(?: (\/\S*))?: (.*)$/.exec(text);
+    const chart = m && this.mesh?.clusters.find((c) => c.clusterName === m[1]);
+    if (!m || !chart) return undefined;
+    const obj = chart.node.tryFindChild(`${m[3]}.${m[4]}.${m[5]}`);
+    const owner = obj instanceof ApiObject ? obj.metadata.getLabel(SERVICE_INTENT_LABEL) : undefined;
+    const item = owner === undefined ? undefined : this.serviceOrigins.get(owner);
+    if (!item) return undefined;
+    let field = '';
+    if (m[6]?.startsWith('/metadata/annotations')) {
+      const md = item.value.metadata ?? {};
+      const sizes = ['description', 'userdata1', 'userdata2', 'userData1', 'userData2'].filter((k) => typeof md[k] === 'string');
+      const largest = sizes.sort((a, b) => md[b].length - md[a].length)[0];
+      field = largest ? `.metadata.${largest}` : '.metadata';
+    }
+    const code = m[2] ? `${m[2]} ` : '';
+    return `${where(item.origin, field)}: ${code}${m[3]}/${m[4]}/${m[5]} in cluster ${m[1]}${m[6] ? ` ${m[6]}` : ''}: ${m[7]}`;
+  }
+
   private register(construct: { node: { path: string } }, origin: Origin, fields: FieldMap): void {
     if (!this.registry.has(construct.node.path)) this.registry.set(construct.node.path, { origin, fields });
   }
 
-  private build(problems: string[]): void {
-    const b = this.bundle;
-    const lc = b.logicalCloud!;
+  /**
+   * Reserves the construct id an intent becomes, or records a problem: constructs writes "/"
+   * as "--", so `a/b` and `a--b` would be one construct (and an empty id none at all).
+   */
+  private claimId(problems: string[], scope: IConstruct | string, id: string, at: string, name: unknown): boolean {
+    const sanitized = id.replace(/[/\n]/g, '--');
+    const key = `${typeof scope === 'string' ? scope : scope.node.path}\n${sanitized}`;
+    const prev = this.ids.get(key);
+    if (prev !== undefined) {
+      problems.push(`${at}: ${show(name)} collides with ${prev} (both become the internal id ${show(sanitized)}, as "/" is written "--"); rename one`);
+      return false;
+    }
+    this.ids.set(key, at);
+    return true;
+  }
+
+  /** Runs a construct's creation; an unexpected error becomes a problem at the intent, never a stack trace. */
+  private guarded<T>(problems: string[], at: string, make: () => T): T | undefined {
+    try {
+      return make();
+    } catch (e) {
+      problems.push(`${at}: cannot be built: ${(e as Error)?.message ?? String(e)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * The Mesh of the logical cloud. Names that cannot be construct ids (empty, or two cluster
+   * names that constructs would both write as `a--b`) are problems; those clusters are left
+   * out, and placements on them are not reported again.
+   */
+  private buildMesh(problems: string[], lc: Located<any>): Mesh | undefined {
     const l = lc.value;
-    const mesh = new Mesh(this.app, l.name, {
+    if (typeof l.name !== 'string' || l.name === '') {
+      problems.push(`${where(lc.origin, '.name')}: ${show(l.name)} is not a logical cloud name (a DNS-1123 label)`);
+      return undefined;
+    }
+    const clusters: any[] = [];
+    (Array.isArray(l.clusters) ? l.clusters : []).forEach((c: any, i: number) => {
+      const at = where(lc.origin, `.clusters[${i}].name`);
+      if (typeof c?.name !== 'string' || c.name === '') problems.push(`${at}: ${show(c?.name)} is not a cluster name (a DNS-1123 label)`);
+      else if (this.claimId(problems, `mesh ${l.name}`, c.name, at, c.name)) return clusters.push(c);
+      if (typeof c?.name === 'string') this.failed.clusters.add(c.name);
+      return undefined;
+    });
+    const mesh = this.guarded(problems, where(lc.origin), () => new Mesh(this.app, l.name, {
       name: l.name,
       trustDomain: l.trustDomain,
       discovery: l.discovery,
       vipRange: l.vipRange,
-      clusters: (l.clusters ?? []).map((c: any) => ({
+      clusters: clusters.map((c: any) => ({
         name: c.name,
         network: c.network,
         rootNamespace: c.rootNamespace,
@@ -121,22 +206,34 @@ export class BundleApp {
           address: c.ingressGateway.address, selector: c.ingressGateway.selector, namespace: c.ingressGateway.namespace, serviceAccount: c.ingressGateway.serviceAccount,
         },
       })),
-    });
+    }));
+    if (!mesh) return undefined;
     this.mesh = mesh;
     this.registry.set(mesh.node.path, { origin: lc.origin, fields: MESH_FIELDS });
+    return mesh;
+  }
+
+  private build(problems: string[]): void {
+    const b = this.bundle;
+    const lc = b.logicalCloud!;
+    const l = lc.value;
+    const mesh = this.buildMesh(problems, lc);
+    if (!mesh) return;
     const namespace: string = l.namespace ?? 'default';
 
     /** The clusters an application is placed in, or a problem. */
     const placed = (app: unknown, at: string): MeshCluster[] | undefined => {
       const p = typeof app === 'string' ? b.placement.get(app) : undefined;
+      if (!p && typeof app === 'string' && b.excluded.apps.has(app)) return undefined; // its own problem is reported
       if (!p) {
-        problems.push(`${at}: ${show(app)} has no placement (add it to $.placement: ${show(app)}: [<cluster>, ...]; placed: ${[...b.placement.keys()].join(', ') || 'none'})`);
+        problems.push(`${at}: ${show(app)} has no placement (add it to $.placement: ${show(app)}: [<cluster>, ...]; placed: ${listed([...b.placement.keys()])})`);
         return undefined;
       }
       const clusters: MeshCluster[] = [];
       p.value.forEach((name, i) => {
         const c = mesh.clusters.find((x) => x.clusterName === name);
-        if (!c) problems.push(`${where(p.origin, `[${i}]`)}: ${show(name)} is not a cluster of the logical cloud (${mesh.clusters.map((x) => x.clusterName).join(', ')})`);
+        if (!c && this.failed.clusters.has(name)) return;
+        if (!c) problems.push(`${where(p.origin, `[${i}]`)}: ${show(name)} is not a cluster of the logical cloud (${listed(mesh.clusters.map((x) => x.clusterName))})`);
         else clusters.push(c);
       });
       return clusters.length === p.value.length && clusters.length > 0 ? clusters : undefined;
@@ -150,8 +247,11 @@ export class BundleApp {
         problems.push(`${where(origin, '.metadata.name')}: ${show(name)} is already the name of ${where(prev.origin)} (intent names are unique)`);
         return;
       }
-      const made = make();
-      if (!made) return;
+      const made = this.guarded(problems, where(origin), make);
+      if (!made) {
+        this.failed.inbound.add(name);
+        return;
+      }
       this.register(made.service, origin, fields);
       services.set(name, { ...made, origin });
     };
@@ -165,13 +265,16 @@ export class BundleApp {
         const clusters = placed(app, where(item.origin, appField));
         const props = clusters && toProps(item, namespace, problems);
         if (!clusters || !props) return undefined;
+        if (!this.claimId(problems, clusters[0], `inbound:${name}`, where(item.origin, '.metadata.name'), name)) return undefined;
+        this.serviceOrigins.set(name, item);
         const service = new InboundService(clusters[0], `inbound:${name}`, { ...props.props, name, additionalClusters: clusters.slice(1) });
         return { service, external: props.external };
       });
     }
     const serviceRef = (name: unknown, at: string) => {
       const s = typeof name === 'string' ? services.get(name) : undefined;
-      if (!s) problems.push(`${at}: ${show(name)} is not an inbound service of the bundle (${[...services.keys()].join(', ') || 'none'})`);
+      const reported = typeof name === 'string' && (b.excluded.inbound.has(name) || this.failed.inbound.has(name));
+      if (!s && !reported) problems.push(`${at}: ${show(name)} is not an inbound service of the bundle (${listed([...services.keys()])})`);
       return s;
     };
 
@@ -183,8 +286,11 @@ export class BundleApp {
         if (prev.key !== key) problems.push(`${where(origin)}: client ${show(name)} is declared differently in ${where(prev.origin)} (a client's fields must agree wherever it is named)`);
         return prev.client;
       }
-      const client = make();
-      if (!client) return undefined;
+      const client = this.guarded(problems, where(origin), make);
+      if (!client) {
+        this.failed.clients.add(name);
+        return undefined;
+      }
       this.register(client, origin, fields);
       clients.set(name, { client, origin, key });
       return client;
@@ -198,7 +304,8 @@ export class BundleApp {
       const props = { serviceName: spec.clientServiceName, namespace: spec.namespace ?? namespace, serviceAccount: spec.serviceAccount, headless };
       const client = addClient(md.name, JSON.stringify([app, props]), item.origin, CLIENT_FIELDS, () => {
         const clusters = placed(app, where(item.origin, md.application ? '.metadata.application' : '.metadata.name'));
-        return clusters && new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
+        if (!clusters || !this.claimId(problems, clusters[0], `client:${md.name}`, where(item.origin, '.metadata.name'), md.name)) return undefined;
+        return new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
       });
       if (client && target) client.connectTo(target.service);
     }
@@ -208,7 +315,8 @@ export class BundleApp {
       const props = { serviceName: spec.serviceName, namespace, serviceAccount: spec.serviceName };
       const client = addClient(md.name, JSON.stringify([spec.app, props]), item.origin, EMCO_CLIENT_FIELDS, () => {
         const clusters = placed(spec.app, where(item.origin, '.spec.app'));
-        return clusters && new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
+        if (!clusters || !this.claimId(problems, clusters[0], `client:${md.name}`, where(item.origin, '.metadata.name'), md.name)) return undefined;
+        return new ServiceClient(clusters[0], `client:${md.name}`, { ...props, name: md.name, additionalClusters: clusters.slice(1) });
       });
       if (!client || !target) continue;
       client.connectTo(target.service);
@@ -241,7 +349,9 @@ export class BundleApp {
       const target = serviceRef(item.value.inboundService, where(item.origin, '.inboundService'));
       const clientName = item.value.client;
       const client = clientName === undefined ? undefined : clients.get(clientName)?.client;
-      if (clientName !== undefined && !client) problems.push(`${where(item.origin, '.client')}: ${show(clientName)} is not a client of the bundle (${[...clients.keys()].join(', ') || 'none'})`);
+      const clientReported = typeof clientName === 'string' && (b.excluded.clients.has(clientName) || this.failed.clients.has(clientName));
+      if (clientName !== undefined && !client && clientReported) continue;
+      if (clientName !== undefined && !client) problems.push(`${where(item.origin, '.client')}: ${show(clientName)} is not a client of the bundle (${listed([...clients.keys()])})`);
       if (!target) continue;
       if (!claimPolicyName(target.service, item.value.metadata.name, item.origin)) continue;
       const access = item.value.spec.serviceAccountAccess as Record<string, Array<Record<string, string>>>;
@@ -255,24 +365,48 @@ export class BundleApp {
         const rules: AccessRule[] = access[principal].flatMap((entry) => Object.entries(entry).map(([method, p]) => ({ methods: [method as HttpMethod], paths: [p] })));
         const forClient = client && client.principal === principal ? client : undefined;
         const id = `policy:${item.value.metadata.name}:${principals.indexOf(principal)}`;
-        const policy = new ServiceAccessPolicy(target.service, id, forClient ? { name: item.value.metadata.name, client: forClient, rules } : { name: item.value.metadata.name, principal, rules });
-        const at = `.spec.serviceAccountAccess[${JSON.stringify(principal)}]`;
-        this.register(policy, item.origin, [...POLICY_FIELDS, ['rules', at], ['principal', at]]);
+        const at = `.spec.serviceAccountAccess${pathKey(principal, true)}`;
+        if (!this.claimId(problems, target.service, id, where(item.origin, '.metadata.name'), item.value.metadata.name)) break;
+        const name = item.value.metadata.name;
+        const policy = this.guarded(problems, where(item.origin, at), () => new ServiceAccessPolicy(target.service, id, forClient ? { name, client: forClient, rules } : { name, principal, rules }));
+        if (policy) this.register(policy, item.origin, [...POLICY_FIELDS, ['rules', at], ['principal', at]]);
       }
     }
     for (const item of b.emcoAccessPoints) {
       const target = serviceRef(item.value.inboundIntent, where(item.origin, '.inboundIntent'));
       const c = clients.get(item.value.clientsIntent);
-      if (!c) problems.push(`${where(item.origin, '.clientsIntent')}: ${show(item.value.clientsIntent)} is not a clients intent of the bundle (${[...clients.keys()].join(', ') || 'none'})`);
+      const clientReported = b.excluded.clients.has(item.value.clientsIntent) || this.failed.clients.has(item.value.clientsIntent);
+      if (!c && !clientReported) problems.push(`${where(item.origin, '.clientsIntent')}: ${show(item.value.clientsIntent)} is not a clients intent of the bundle (${listed([...clients.keys()])})`);
       if (!target || !c) continue;
       if (!claimPolicyName(target.service, item.value.metadata.name, item.origin)) continue;
       const { url, access } = item.value.spec;
       const rule: AccessRule = { methods: access && access.length > 0 ? access : undefined, paths: url && url.length > 0 ? url : undefined };
       // An access point has no principal: it applies to the clients intent's identity.
-      const policy = new ServiceAccessPolicy(target.service, `policy:${item.value.metadata.name}`, { name: item.value.metadata.name, client: c.client, rules: rule.methods || rule.paths ? [rule] : [] });
-      this.register(policy, item.origin, EMCO_POLICY_FIELDS);
+      const id = `policy:${item.value.metadata.name}`;
+      if (!this.claimId(problems, target.service, id, where(item.origin, '.metadata.name'), item.value.metadata.name)) continue;
+      const props = { name: item.value.metadata.name, client: c.client, rules: rule.methods || rule.paths ? [rule] : [] };
+      const policy = this.guarded(problems, where(item.origin), () => new ServiceAccessPolicy(target.service, id, props));
+      if (policy) this.register(policy, item.origin, EMCO_POLICY_FIELDS);
     }
   }
+}
+
+/** Names for a message: escaped (invisible characters show), at most 20. */
+function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  return names.slice(0, 20).map(escapeText).join(', ') + (names.length > 20 ? `, ... (${names.length} in all)` : '');
+}
+
+/** Problems sorted by where they are (file, then document), stable otherwise; code-unit order, never the locale's. */
+function byLocation(problems: readonly string[]): string[] {
+  const key = (p: string) => {
+    const m = /^(.*?)#(\d+)[ :]/.exec(p);
+    return m ? { file: m[1], doc: Number(m[2]) } : { file: '', doc: 0 };
+  };
+  const unique = [...new Set(problems)];
+  return unique.map((p) => ({ p, k: key(p) }))
+    .sort((a, b) => (a.k.file < b.k.file ? -1 : a.k.file > b.k.file ? 1 : a.k.doc - b.k.doc))
+    .map((x) => x.p);
 }
 
 /** External access settings still open to additions (EMCO client cidrs). */

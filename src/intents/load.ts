@@ -2,13 +2,20 @@
  * Reads intent bundles: one YAML/JSON file, or a directory of them merged in file-name order.
  * Every document is checked against the bundle's JSON Schema; every problem is reported with
  * its file, document, JSON path, the bad value and what is expected.
+ *
+ * A problem in one item (an inbound service, a client, ...) leaves that item out and the rest
+ * goes on to the builder, so schema problems and the problems found while building are
+ * reported together. Items left out are remembered by name, so what refers to them is not
+ * reported a second time.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Ajv, { ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { show, suggest } from '../problems';
+import { containsPrivateKey, pathKey, redactSecrets, show, suggest } from '../problems';
+import { BundleSource, readBundleSources } from './read';
 import schema = require('./intent-bundle.schema.json');
+
+/** Most YAML alias expansions per document (a "billion laughs" bundle stops here). */
+export const MAX_YAML_ALIASES = 100;
 
 /** Where an item of the bundle came from. */
 export interface Origin {
@@ -24,6 +31,13 @@ export interface Located<T> {
   readonly origin: Origin;
 }
 
+/** Names of items left out because of their own problems (already reported). */
+export interface Excluded {
+  readonly inbound: Set<string>;
+  readonly clients: Set<string>;
+  readonly apps: Set<string>;
+}
+
 /** The merged bundle, each item with its origin. */
 export interface LoadedBundle {
   readonly logicalCloud?: Located<any>;
@@ -34,16 +48,22 @@ export interface LoadedBundle {
   readonly emcoInboundIntents: Located<any>[];
   readonly emcoClientsIntents: Located<any>[];
   readonly emcoAccessPoints: Located<any>[];
+  /** Problems found while reading (files, YAML, schema, secrets); reported with the builder's. */
+  readonly problems: string[];
+  readonly excluded: Excluded;
 }
 
 export function where(o: Origin, sub = ''): string {
   return `${o.file}#${o.doc} ${o.path}${sub}`;
 }
 
-/** Thrown with every problem of a bundle; nothing has been built or written. */
+/** Thrown with every problem of a bundle; nothing has been written. Secrets are redacted. */
 export class BundleError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(`Intent bundle is invalid:\n  ${problems.join('\n  ')}`);
+  public readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    const redacted = problems.map(redactSecrets);
+    super(`Intent bundle is invalid:\n  ${redacted.join('\n  ')}`);
+    this.problems = redacted;
     this.name = 'BundleError';
   }
 }
@@ -51,21 +71,27 @@ export class BundleError extends Error {
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
 const validateDocument = ajv.compile<any>(schema);
 
-function jsonPath(instancePath: string): string {
-  return '$' + instancePath.split('/').slice(1).map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg.replace(/~1/g, '/').replace(/~0/g, '~'))}]`)).join('');
+/** JSON path from path segments (`["inboundServices", "0", "spec"]` → `$.inboundServices[0].spec`). */
+function jsonPath(segments: readonly string[]): string {
+  return '$' + segments.map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : pathKey(seg))).join('');
+}
+
+function segmentsOf(instancePath: string): string[] {
+  return instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function describe(e: ErrorObject): { path: string; message: string } {
-  const p = jsonPath(e.instancePath);
+  const segments = segmentsOf(e.instancePath);
+  const p = jsonPath(segments);
   switch (e.keyword) {
     case 'additionalProperties': {
       const field = (e.params as any).additionalProperty as string;
       const known = Object.keys((e.parentSchema as any)?.properties ?? {});
       const hint = suggest(field, known);
-      return { path: `${p}.${field}`, message: `is not a known field${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of: ${known.join(', ')}` };
+      return { path: jsonPath([...segments, field]), message: `is not a known field${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of: ${known.join(', ')}` };
     }
     case 'required':
-      return { path: `${p}.${(e.params as any).missingProperty}`, message: 'is required' };
+      return { path: jsonPath([...segments, (e.params as any).missingProperty]), message: 'is required' };
     case 'enum':
       return { path: p, message: `${show(e.data)} is not one of ${(e.params as any).allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}` };
     case 'type':
@@ -75,17 +101,39 @@ function describe(e: ErrorObject): { path: string; message: string } {
   }
 }
 
-/** Files of a bundle: the file itself, or the .yaml/.yml/.json files of a directory by name. */
-export function bundleFiles(target: string): string[] {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return [target];
-  return fs.readdirSync(target).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort().map((f) => path.join(target, f));
+const LISTS = ['inboundServices', 'clients', 'securityIntents'];
+
+/** The item a path lies in (`inboundServices/0`, `emco/clientsIntents/2`, `placement/httpbin`), or '' for the document. */
+function itemKey(segments: readonly string[]): string {
+  const [first] = segments;
+  if (first === 'logicalCloud') return 'logicalCloud';
+  if (first === 'placement' || LISTS.includes(first)) return segments.slice(0, 2).join('/');
+  if (first === 'emco') return segments.slice(0, 3).join('/');
+  return '';
 }
 
-/** Parses and schema-checks a bundle from text documents (file name → text). */
-export function loadBundleTexts(files: ReadonlyArray<{ file: string; text: string }>): LoadedBundle {
-  const problems: string[] = [];
-  const bundle = {
+/** Keys a generated object cannot carry (cdk8s reads `constructor`; `__proto__` would set a prototype). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Problems no schema can express, anywhere in a document: private keys, reserved keys. */
+function scanValues(value: unknown, segments: string[], found: Array<{ segments: string[]; message: string }>): void {
+  if (typeof value === 'string') {
+    if (containsPrivateKey(value)) {
+      found.push({ segments, message: 'holds a PEM private key (redacted); keys are never accepted in a bundle, which gets committed: put it in a Secret and name the Secret (credentialName)' });
+    }
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const key of Object.keys(value)) {
+    const child = [...segments, key];
+    if (containsPrivateKey(key)) found.push({ segments: child, message: 'has a PEM private key as a key (redacted); keys are never accepted in a bundle' });
+    else if (RESERVED_KEYS.has(key)) found.push({ segments: child, message: `${show(key)} cannot be used as a key (a reserved JavaScript name the generated objects cannot carry)` });
+    else scanValues((value as any)[key], child, found);
+  }
+}
+
+function emptyBundle(problems: string[]) {
+  return {
     logicalCloud: undefined as Located<any> | undefined,
     placement: new Map<string, Located<string[]>>(),
     inboundServices: [] as Located<any>[],
@@ -94,62 +142,159 @@ export function loadBundleTexts(files: ReadonlyArray<{ file: string; text: strin
     emcoInboundIntents: [] as Located<any>[],
     emcoClientsIntents: [] as Located<any>[],
     emcoAccessPoints: [] as Located<any>[],
+    problems,
+    excluded: { inbound: new Set<string>(), clients: new Set<string>(), apps: new Set<string>() },
   };
-  if (files.length === 0) problems.push('no .yaml, .yml or .json files found');
+}
+
+type MutableBundle = ReturnType<typeof emptyBundle>;
+
+/** Parses and schema-checks a bundle from text documents (file name → text); problems are collected, not thrown. */
+export function loadBundleTexts(files: readonly BundleSource[], readProblems: readonly string[] = []): LoadedBundle {
+  const bundle = emptyBundle([...readProblems]);
+  if (files.length === 0 && readProblems.length === 0) bundle.problems.push('no .yaml, .yml or .json files found');
   for (const { file, text } of files) {
-    const docs = parseAllDocuments(text);
-    const list = Array.isArray(docs) ? docs : [docs];
-    list.forEach((d, i) => {
-      const doc = i + 1;
-      for (const err of d.errors) problems.push(`${file}#${doc}: ${err.message.split('\n')[0]}`);
-      if (d.errors.length > 0) return;
-      let data: any;
-      try {
-        data = d.toJS({ maxAliasCount: 1000 });
-      } catch (e) {
-        problems.push(`${file}#${doc}: ${(e as Error).message}`);
-        return;
-      }
-      if (data === null || data === undefined) return; // an empty document
-      if (!validateDocument(data)) {
-        for (const e of validateDocument.errors ?? []) {
-          if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
-          const { path: p, message } = describe(e);
-          problems.push(`${file}#${doc} ${p}: ${message}`);
-        }
-        return;
-      }
-      const at = (p: string): Origin => ({ file, doc, path: p });
-      if (data.logicalCloud) {
-        if (bundle.logicalCloud) problems.push(`${file}#${doc} $.logicalCloud: is declared again (first in ${where(bundle.logicalCloud.origin)}); a bundle has one logical cloud`);
-        else bundle.logicalCloud = { value: data.logicalCloud, origin: at('$.logicalCloud') };
-      }
-      for (const [app, clusters] of Object.entries(data.placement ?? {})) {
-        const prev = bundle.placement.get(app);
-        if (prev) problems.push(`${file}#${doc} $.placement.${app}: is placed again (first in ${where(prev.origin)})`);
-        else bundle.placement.set(app, { value: clusters as string[], origin: at(`$.placement.${app}`) });
-      }
-      const push = (list: Located<any>[], items: any[] | undefined, p: string) => (items ?? []).forEach((value, k) => list.push({ value, origin: at(`${p}[${k}]`) }));
-      push(bundle.inboundServices, data.inboundServices, '$.inboundServices');
-      push(bundle.clients, data.clients, '$.clients');
-      push(bundle.securityIntents, data.securityIntents, '$.securityIntents');
-      push(bundle.emcoInboundIntents, data.emco?.inboundIntents, '$.emco.inboundIntents');
-      push(bundle.emcoClientsIntents, data.emco?.clientsIntents, '$.emco.clientsIntents');
-      push(bundle.emcoAccessPoints, data.emco?.accessPoints, '$.emco.accessPoints');
-    });
+    const deep = tooDeep(text);
+    if (deep !== undefined) {
+      bundle.problems.push(`${file}: nests deeper than ${MAX_NESTING} levels at line ${deep} (a bundle needs a few; this looks like a resource exhaustion attempt)`);
+      continue;
+    }
+    let docs: ReturnType<typeof parseAllDocuments>;
+    try {
+      // prettyErrors would quote the offending line, which for a hostile one-line file costs gigabytes.
+      docs = parseAllDocuments(text, { prettyErrors: false });
+    } catch (e) {
+      bundle.problems.push(`${file}: cannot be parsed (${(e as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    (Array.isArray(docs) ? docs : [docs]).forEach((d, i) => loadDocument(bundle, file, i + 1, d, text));
   }
-  if (problems.length === 0 && !bundle.logicalCloud) problems.push(`${files.map((f) => f.file).join(', ')}: $.logicalCloud is required (the clusters of the mesh)`);
-  if (problems.length > 0) throw new BundleError(problems);
+  if (bundle.problems.length === 0 && !bundle.logicalCloud) bundle.problems.push(`${files.map((f) => f.file).join(', ')}: $.logicalCloud is required (the clusters of the mesh)`);
   return bundle;
 }
 
-/** Reads a bundle file or directory. */
-export function loadBundle(target: string): LoadedBundle {
-  let files: string[];
-  try {
-    files = bundleFiles(target);
-  } catch (e) {
-    throw new BundleError([`${target}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+/** Deepest nesting read. The YAML parser recurses per level, and near the stack's end V8 can abort the process. */
+export const MAX_NESTING = 100;
+
+/**
+ * Where a text nests deeper than MAX_NESTING, estimated before parsing: flow brackets (outside
+ * quotes and comments) across lines, and per line its indentation plus leading `- `/`? `
+ * indicators (an upper bound for block nesting). Real bundles nest fewer than ten levels.
+ */
+function tooDeep(text: string): number | undefined {
+  let flow = 0;
+  let line = 1;
+  for (const raw of text.split('\n')) {
+    const lead = /^( *)((?:[-?] +)*)/.exec(raw)!;
+    if (lead[1].length + lead[2].replace(/ +/g, '').length > MAX_NESTING * 2) return line;
+    const unquoted = raw.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '').replace(/(^|\s)#.*$/, '');
+    for (const c of unquoted) {
+      if (c === '[' || c === '{') flow++;
+      else if ((c === ']' || c === '}') && flow > 0) flow--;
+      if (flow > MAX_NESTING) return line;
+    }
+    line++;
   }
-  return loadBundleTexts(files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') })));
+  return undefined;
+}
+
+/** At most this many YAML syntax errors per document are listed (the rest are counted). */
+const MAX_SYNTAX_ERRORS = 10;
+
+function syntaxErrors(file: string, doc: number, errors: any[], text: string): string[] {
+  const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((err) => {
+    const pos = Array.isArray(err.pos) ? err.pos[0] : undefined;
+    let at = '';
+    if (typeof pos === 'number') {
+      const before = text.slice(0, pos);
+      const line = before.split('\n').length;
+      at = ` at line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+    }
+    return `${file}#${doc}: ${String(err.message).split('\n')[0]}${at}`;
+  });
+  if (errors.length > MAX_SYNTAX_ERRORS) lines.push(`${file}#${doc}: ... and ${errors.length - MAX_SYNTAX_ERRORS} more YAML syntax errors`);
+  return lines;
+}
+
+function loadDocument(bundle: MutableBundle, file: string, doc: number, d: any, text: string): void {
+  const problems = bundle.problems;
+  problems.push(...syntaxErrors(file, doc, d.errors, text));
+  if (d.errors.length > 0) return;
+  let data: any;
+  try {
+    data = d.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const tooMany = /alias count/i.test((e as Error).message);
+    problems.push(`${file}#${doc}: ${tooMany ? `YAML aliases expand too far (more than ${MAX_YAML_ALIASES} expansions: a resource exhaustion attempt?)` : (e as Error).message.split('\n')[0]}`);
+    return;
+  }
+  if (data === null || data === undefined) return; // an empty document
+  const bad = new Set<string>();
+  const report = (segments: string[], message: string) => {
+    problems.push(`${file}#${doc} ${jsonPath(segments)}: ${message}`);
+    bad.add(itemKey(segments));
+  };
+  if (!validateDocument(data)) {
+    for (const e of validateDocument.errors ?? []) {
+      bad.add(itemKey(segmentsOf(e.instancePath)));
+      if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+      const { path: p, message } = describe(e);
+      problems.push(`${file}#${doc} ${p}: ${message}`);
+    }
+  }
+  const found: Array<{ segments: string[]; message: string }> = [];
+  scanValues(data, [], found);
+  for (const f of found) report(f.segments, f.message);
+  if (typeof data !== 'object' || Array.isArray(data)) return;
+  addItems(bundle, data, { file, doc }, (key) => bad.has(key) || (key.includes('/') && bad.has(key.slice(0, key.lastIndexOf('/')))));
+}
+
+/** Adds a document's items to the bundle, leaving out those with problems (remembering their names). */
+function addItems(bundle: MutableBundle, data: any, at: { file: string; doc: number }, isBad: (key: string) => boolean): void {
+  const origin = (p: string): Origin => ({ ...at, path: p });
+  const problems = bundle.problems;
+  if (data.logicalCloud !== undefined && !isBad('logicalCloud')) {
+    if (bundle.logicalCloud) problems.push(`${where(origin('$.logicalCloud'))}: is declared again (first in ${where(bundle.logicalCloud.origin)}); a bundle has one logical cloud`);
+    else bundle.logicalCloud = { value: data.logicalCloud, origin: origin('$.logicalCloud') };
+  }
+  if (isPlainObject(data.placement) && !isBad('placement')) {
+    for (const [app, clusters] of Object.entries(data.placement)) {
+      const prev = bundle.placement.get(app);
+      if (isBad(`placement/${app}`)) bundle.excluded.apps.add(app);
+      else if (prev) problems.push(`${where(origin(`$.placement${pathKey(app)}`))}: is placed again (first in ${where(prev.origin)})`);
+      else bundle.placement.set(app, { value: clusters as string[], origin: origin(`$.placement${pathKey(app)}`) });
+    }
+  }
+  const push = (list: Located<any>[], items: unknown, key: string, names?: Set<string>) => {
+    if (!Array.isArray(items)) return;
+    items.forEach((value, k) => {
+      const name = value?.metadata?.name;
+      if (isBad(`${key}/${k}`) || isBad(key)) {
+        if (names && typeof name === 'string') names.add(name);
+        return;
+      }
+      list.push({ value, origin: origin(`${jsonPath(key.split('/'))}[${k}]`) });
+    });
+  };
+  push(bundle.inboundServices, data.inboundServices, 'inboundServices', bundle.excluded.inbound);
+  push(bundle.clients, data.clients, 'clients', bundle.excluded.clients);
+  push(bundle.securityIntents, data.securityIntents, 'securityIntents');
+  push(bundle.emcoInboundIntents, data.emco?.inboundIntents, 'emco/inboundIntents', bundle.excluded.inbound);
+  push(bundle.emcoClientsIntents, data.emco?.clientsIntents, 'emco/clientsIntents', bundle.excluded.clients);
+  push(bundle.emcoAccessPoints, data.emco?.accessPoints, 'emco/accessPoints');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Files of a bundle: the file itself, or the .yaml/.yml/.json files of a directory by name (code-unit order). */
+export function bundleFiles(target: string): string[] {
+  return readBundleSources(target).sources.map((s) => s.file);
+}
+
+/** Reads a bundle file or directory; every problem (unreadable files included) is in `problems`. */
+export function loadBundle(target: string): LoadedBundle {
+  const { sources, problems } = readBundleSources(target);
+  return loadBundleTexts(sources, problems);
 }

@@ -6,7 +6,7 @@
  * be read (with the reason); 2 on usage errors (commander's, and a --focus naming nothing).
  */
 import { Command, Option } from 'commander';
-import type { CliIo } from '../cli';
+import type { CliIo } from '../cli-io';
 import { buildAccessModel } from './access-model';
 import { renderConnectivityMarkdown } from './connectivity-md';
 import { diffAccess } from './diff';

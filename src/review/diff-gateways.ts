@@ -4,7 +4,7 @@
  */
 import { ClusterAccess, EastWestHost, EntryPoint, byCodeUnit } from './access-types';
 import { cidrCovers } from './cidr';
-import type { AccessChange } from './diff';
+import type { AccessChange } from './diff-types';
 import { patternCovers } from './patterns';
 
 /** Client-side TLS strength of an external server: MUTUAL checks clients, PASSTHROUGH leaves TLS to the workload, NONE is plain text. */

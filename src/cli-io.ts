@@ -1,0 +1,5 @@
+/** Where the command line writes: standard output and standard error, one line at a time. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
