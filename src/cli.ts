@@ -11,6 +11,7 @@ import { writeClusters } from './mesh-app';
 import { buildBundle } from './intents/build';
 import { BundleError, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
+import { withWarningSink } from './warning-sink';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -20,14 +21,21 @@ export interface CliIo {
 const STDIO: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 /** Synthesizes a bundle into a directory; returns the exit status. */
-export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO): number {
+export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO, strict = false): number {
   if (outdir.trim() === '') {
     io.err('--out: "" is not a directory name');
     return 2;
   }
   try {
     const built = buildBundle(loadBundle(bundlePath));
-    const clusters = built.synth();
+    const warnings: string[] = [];
+    const clusters = withWarningSink((w) => warnings.push(w), () => built.synth());
+    if (strict && warnings.length > 0) {
+      io.err(`${bundlePath}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (--strict), nothing written:`);
+      for (const w of warnings) io.err(`  ${w}`);
+      return 1;
+    }
+    for (const w of warnings) io.err(`warning: ${w}`);
     try {
       writeClusters(outdir, clusters);
     } catch (e) {
@@ -61,8 +69,9 @@ export function main(argv: string[], io: CliIo = STDIO): number {
     .argument('<bundle>', 'bundle file or directory')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-q, --quiet', 'no progress lines', false)
-    .action((bundle: string, opts: { out: string; quiet: boolean }) => {
-      status = synthCommand(bundle, opts.out, opts.quiet, io);
+    .option('--strict', 'treat warnings (intents that cannot hold in Istio) as errors', false)
+    .action((bundle: string, opts: { out: string; quiet: boolean; strict: boolean }) => {
+      status = synthCommand(bundle, opts.out, opts.quiet, io, opts.strict);
     });
   registerReviewCommands(program, io, (n) => { status = n; });
   try {

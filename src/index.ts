@@ -3,7 +3,9 @@
 export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
-export { MeshApp, synthClusters, writeClusters, validateApp, manifestFileName } from './mesh-app';
+export { MeshApp, synthClusters, synthWarnings, writeClusters, validateApp, manifestFileName } from './mesh-app';
+export { withWarningSink } from './warning-sink';
+export type { WarningSink } from './warning-sink';
 export type { ClusterManifests } from './mesh-app';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, AppProps, Yaml } from 'cdk8s';
-import { MeshCluster } from './mesh';
+import { Mesh, MeshCluster } from './mesh';
 
 /**
  * The file an object is written to: `<kind>.<namespace>.<name>.yaml` (lowercase kind), and
@@ -55,6 +55,16 @@ export function synthClusters(app: App): ClusterManifests[] {
   }
   if (collisions.length > 0) throw new Error(`Synthesis failed with the following errors:\n  ${collisions.join('\n  ')}`);
   return result;
+}
+
+/**
+ * The synth warnings of every mesh in the app (what cannot hold in Istio but is not wrong),
+ * one line each: `[construct path] setting: why`. Every synth (`synthClusters`, `cdk8s synth`)
+ * also prints them to stderr once, unless `withWarningSink` collects them; `strict: true` on
+ * the Mesh makes them errors.
+ */
+export function synthWarnings(app: App): string[] {
+  return app.node.findAll().filter((c): c is Mesh => c instanceof Mesh).flatMap((m) => m.warnings());
 }
 
 /**
