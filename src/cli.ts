@@ -35,13 +35,13 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
       for (const w of warnings) io.err(`  ${w}`);
       return 1;
     }
-    for (const w of warnings) io.err(`warning: ${w}`);
     try {
       writeClusters(outdir, clusters);
     } catch (e) {
       io.err(`${outdir}: cannot write the output (${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message})`);
       return 1;
     }
+    for (const w of warnings) io.err(`warning: ${w}`);
     if (!quiet) {
       for (const c of clusters) io.out(`${c.cluster}: ${c.files.size} object${c.files.size === 1 ? '' : 's'} -> ${path.join(outdir, c.cluster)}`);
     }
