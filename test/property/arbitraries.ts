@@ -117,7 +117,8 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
     const protocols = sidecar ? s.protocols : s.protocols.slice(0, 1);
     const http = protocols.every((p) => HTTPISH.has(p));
     const anyHttp = protocols.some((p) => HTTPISH.has(p));
-    const headless = s.instances > 0 && spec.discovery === 'federated' && sidecar;
+    // A headless service runs in one cluster (its instance names name one pod each) and names its peers' identity.
+    const headless = s.instances > 0 && spec.discovery === 'federated' && sidecar && (s.extraCluster === undefined || s.extraCluster === s.cluster);
     const lb = !sidecar || s.lb === undefined ? undefined
       : { round: LoadBalancer.roundRobin(), least: LoadBalancer.leastRequest(), random: LoadBalancer.random(), source: LoadBalancer.consistentHashBySourceIp(),
         cookie: http ? LoadBalancer.consistentHashByCookie({ name: 'session', ttl: Duration.minutes(5) }) : LoadBalancer.consistentHashBySourceIp(),
@@ -129,6 +130,7 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
       sidecar,
       headless,
       instances: headless ? s.instances : undefined,
+      serviceAccount: headless ? `svc${i}` : undefined,
       trafficPolicy: sidecar ? {
         loadBalancer: lb,
         connectionPool: s.pool && { maxConnections: s.pool.maxConnections, connectTimeout: Duration.millis(s.pool.connectTimeoutMs) },
