@@ -139,7 +139,8 @@ export class Mesh extends Construct {
     if (typeof this.strict !== 'boolean') p.add('strict', props.strict, 'is not true or false');
     this.vipRange = props.vipRange ?? DEFAULT_VIP_RANGE;
     if (!parseVipRange(this.vipRange)) {
-      p.add('vipRange', this.vipRange, `is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "${DEFAULT_VIP_RANGE}"`);
+      p.add('vipRange', this.vipRange,
+        `is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "${DEFAULT_VIP_RANGE}"`);
     }
     this.addClusters(Array.isArray(props.clusters) ? props.clusters : [], props.clusters);
     this.node.addValidation({ validate: () => this.validateMesh() });
@@ -216,7 +217,8 @@ export class Mesh extends Construct {
     if (this.cachedChecks?.version !== this.version) this.cachedChecks = { version: this.version, byService: checkServices(this.model()) };
     const problems = this.cachedChecks.byService.get(servicePath) ?? [];
     if (!this.strict || problems.length > 0) return problems;
-    return this.synthWarnings().filter((w) => w.path === servicePath).map((w) => `${w.field}: ${w.message} (a warning; strict: true makes it an error)`);
+    return this.synthWarnings().filter((w) => w.path === servicePath)
+      .map((w) => `${w.field}: ${w.message} (a warning; strict: true makes it an error)`);
   }
 
   /** @internal Called after every change to the intents. */

@@ -96,7 +96,9 @@ function planInstanceEntries(ctx: PlanContext, s: ServiceModel, server: string):
       host, address: needsAddress ? ctx.vip(host) : undefined, ports, resolution: 'DNS',
       // No serviceAccount: the tlsMode label already marks the endpoint as mTLS
       // (serviceentry/conversion.go:395-405); the gateway forwards TLS and checks no identity.
-      endpoints: [{ address: host, ports: Object.fromEntries(ports.map((p) => [p.name, p.number])), labels: { 'security.istio.io/tlsMode': 'istio' } }],
+      endpoints: [{
+        address: host, ports: Object.fromEntries(ports.map((p) => [p.name, p.number])), labels: { 'security.istio.io/tlsMode': 'istio' },
+      }],
       exportTo: gatewayOnly(ctx, s, server),
     }) });
   });

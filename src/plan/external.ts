@@ -72,7 +72,8 @@ export function planIngressGateways(ctx: PlanContext): void {
   }
   for (const cluster of [...byCluster.keys()].sort(byCodeUnit)) {
     const t = ctx.cluster(cluster);
-    const servers = [...byCluster.get(cluster)!].sort(([a], [b]) => byCodeUnit(a, b)).map(([, v]) => ({ ...v, hosts: [...new Set(v.hosts)].sort(byCodeUnit) }));
+    const servers = [...byCluster.get(cluster)!].sort(([a], [b]) => byCodeUnit(a, b))
+      .map(([, v]) => ({ ...v, hosts: [...new Set(v.hosts)].sort(byCodeUnit) }));
     const meta = { name: ingressGatewayName(ctx.model.name), namespace: t.ingress.namespace, labels: { ...MANAGED_BY } };
     ctx.addMeshObject(cluster, meta, { kind: 'Gateway', spec: gatewaySpec({ selector: t.ingress.selector, servers }) });
   }

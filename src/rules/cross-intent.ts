@@ -85,7 +85,8 @@ function conflictsWithOthers(index: ServiceIndex, s: ServiceModel): string[] {
 function placementProblems(s: ServiceModel): string[] {
   if (s.instances === 0 || s.clusters.length < 2) return [];
   return [`additionalClusters: a headless service cannot run in more than one cluster (it runs in ${s.clusters.join(', ')}): `
-    + `each instance name such as ${s.serviceName}-0 would name a different pod in each cluster (declare one service per cluster, with its own serviceName)`];
+    + `each instance name such as ${s.serviceName}-0 would name a different pod in each cluster `
+    + '(declare one service per cluster, with its own serviceName)'];
 }
 
 /**
