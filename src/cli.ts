@@ -16,22 +16,30 @@ import { OutputError } from './output/fs-errors';
 import { writeClusters } from './output/write-clusters';
 import { redactSecrets } from './problems';
 import type { CliIo } from './cli-io';
+import { withWarningSink } from './warning-sink';
 
 export type { CliIo } from './cli-io';
 
 const STDIO: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 /** Synthesizes a bundle into a directory; returns the exit status. */
-export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO): number {
+export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO, strict = false): number {
   if (outdir.trim() === '') {
     io.err('--out: "" is not a directory name');
     return 2;
   }
   try {
-    const clusters = buildBundle(loadBundle(bundlePath)).synth();
+    const built = buildBundle(loadBundle(bundlePath));
+    const warnings: string[] = [];
+    const clusters = withWarningSink((w) => warnings.push(w), () => built.synth());
+    if (strict && warnings.length > 0) {
+      io.err(`${bundlePath}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (--strict), nothing written:`);
+      for (const w of warnings) io.err(`  ${w}`);
+      return 1;
+    }
     const report = writeClusters(outdir, clusters);
     for (const line of report.recovered) io.err(`note: ${line}`);
-    for (const w of report.warnings) io.err(`warning: ${w}`);
+    for (const w of [...warnings, ...report.warnings]) io.err(`warning: ${w}`);
     if (!quiet) {
       for (const c of report.clusters) io.out(`${c.cluster}: ${c.objects} object${c.objects === 1 ? '' : 's'} -> ${c.dir}`);
       for (const r of report.removed) io.out(`removed ${path.join(outdir, r)} (written by an earlier run, no longer produced)`);
@@ -81,8 +89,9 @@ export function main(argv: string[], io: CliIo = STDIO): number {
     .argument('<bundle>', 'bundle file or directory')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-q, --quiet', 'no progress lines', false)
-    .action((bundle: string, opts: { out: string; quiet: boolean }) => {
-      status = synthCommand(bundle, opts.out, opts.quiet, io);
+    .option('--strict', 'treat warnings (intents that cannot hold in Istio) as errors', false)
+    .action((bundle: string, opts: { out: string; quiet: boolean; strict: boolean }) => {
+      status = synthCommand(bundle, opts.out, opts.quiet, io, opts.strict);
     });
   registerReviewCommands(program, io, (n) => { status = n; });
   try {

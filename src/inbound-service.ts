@@ -8,7 +8,7 @@ import { isDnsLabel, serviceFqdn } from './names';
 import { checkKnownKeys, show } from './problems';
 import { placementOf } from './placement';
 import {
-  checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
+  checkInstancePorts, checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
   resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
 } from './service-props';
 import type { InboundServiceProps } from './service-props';
@@ -150,6 +150,7 @@ export class InboundService extends IntentConstruct implements IInboundService {
     const identity = resolveIdentity(p, id, props);
     const ports = normalizePorts(p, props);
     const { sidecar, instances } = resolveInstances(p, identity, props);
+    if (instances > 0) checkInstancePorts(p, ports);
     const traffic = resolveTraffic(p, props, ports);
     if (!sidecar) checkSidecarSettings(p, props);
     const allowedNamespaces = resolveAllowedNamespaces(p, props.allowedNamespaces);

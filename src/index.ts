@@ -3,9 +3,13 @@
 export * from './topology';
 export { Mesh, MeshCluster } from './mesh';
 export type { MeshProps } from './mesh';
-export { MeshApp, synthClusters, synthCharts, writeClusters, writeCharts, validateApp, manifestFileName, manifestText } from './mesh-app';
+export {
+  MeshApp, synthClusters, synthCharts, synthWarnings, writeClusters, writeCharts, validateApp, manifestFileName, manifestText,
+} from './mesh-app';
 export type { ClusterManifests, ChartManifests, WriteReport } from './mesh-app';
 export { placeChart, clustersOfChart } from './chart-placement';
+export { withWarningSink } from './warning-sink';
+export type { WarningSink } from './warning-sink';
 export { InboundService } from './inbound-service';
 export type { InboundServiceProps, ServicePortProps, ProtocolInput, IKplusService } from './inbound-service';
 export { ServiceClient } from './service-client';

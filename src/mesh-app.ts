@@ -152,6 +152,16 @@ function compare(a: string, b: string): number {
 }
 
 /**
+ * The synth warnings of every mesh in the app (what cannot hold in Istio but is not wrong),
+ * one line each: `[construct path] setting: why`. Every synth (`synthClusters`, `cdk8s synth`)
+ * also prints them to stderr once, unless `withWarningSink` collects them; `strict: true` on
+ * the Mesh makes them errors.
+ */
+export function synthWarnings(app: App): string[] {
+  return app.node.findAll().filter((c): c is Mesh => c instanceof Mesh).flatMap((m) => m.warnings());
+}
+
+/**
  * A cdk8s App that writes each mesh cluster into its own directory, one file per object:
  * `<outdir>/<cluster>/<kind>.<namespace>.<name>.yaml`, including the objects of ordinary charts
  * that belong to the cluster (declared inside `mesh.cluster(name)`, or placed there with

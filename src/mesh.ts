@@ -10,9 +10,11 @@ import { checkVips, PlannedObject, plannedKey, planMesh } from './plan';
 import { materialize, materializedId } from './render/materialize';
 import type { Manifest } from './render/object';
 import { checkServices } from './rules/cross-intent';
+import { formatWarning, meshWarnings, SynthWarning } from './rules/warnings';
 import type { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import { checkManifests } from './validation/synth-checks';
 import { parseVipRange } from './vip';
+import { reportWarning } from './warning-sink';
 
 export interface MeshProps {
   /**
@@ -34,10 +36,18 @@ export interface MeshProps {
    */
   readonly discovery?: DiscoveryMode;
   /**
-   * IPv4 range from which ServiceEntry virtual IPs are allocated.
-   * @default '240.240.0.0/16'
+   * IPv4 range from which ServiceEntry virtual IPs are allocated. Not Istio's own range for
+   * ServiceEntries without addresses (240.240.0.0/16, allocated by istiod by default since
+   * Istio 1.30: pilot/pkg/features/pilot.go:179-188), so the two never hand out one address twice.
+   * @default '241.0.0.0/8'
    */
   readonly vipRange?: string;
+  /**
+   * Report synth warnings (what cannot hold in Istio, e.g. cookie hashing for callers in other
+   * clusters) as errors: nothing is written while one is left.
+   * @default false
+   */
+  readonly strict?: boolean;
   /**
    * Check every synthesized object against the vendored Istio CRD schemas and CEL rules, and
    * run the cross-object analysis, at synth.
@@ -63,7 +73,10 @@ interface Synthesis {
   readonly rendered: ReadonlyMap<string, Manifest[]>;
 }
 
-const MESH_KEYS = ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests'];
+const MESH_KEYS = ['name', 'clusters', 'trustDomain', 'discovery', 'vipRange', 'checkManifests', 'strict'];
+
+/** The default VIP range (outside Istio's own 240.240.0.0/16). */
+export const DEFAULT_VIP_RANGE = '241.0.0.0/8';
 
 /**
  * The logical cloud: clusters that share a root CA and trust domain. Each cluster is a Chart
@@ -90,6 +103,9 @@ export class Mesh extends Construct {
   private readonly problems = new Problems();
   private readonly charts = new Map<string, MeshCluster>();
   private readonly checkManifestsAtSynth: boolean;
+  private readonly strict: boolean;
+  private cachedWarnings?: { version: number; warnings: SynthWarning[] };
+  private reportedVersion?: number;
   private readonly services = new Map<IConstruct, Registration<ServiceBaseModel, IInboundService>>();
   private readonly clients = new Map<IConstruct, Registration<ClientModel>>();
   /** Service → its clients, in the order they were connected: the one client↔service relation. */
@@ -120,9 +136,12 @@ export class Mesh extends Construct {
     }
     this.checkManifestsAtSynth = props.checkManifests ?? true;
     if (typeof this.checkManifestsAtSynth !== 'boolean') p.add('checkManifests', props.checkManifests, 'is not true or false');
-    this.vipRange = props.vipRange ?? '240.240.0.0/16';
+    this.strict = props.strict ?? false;
+    if (typeof this.strict !== 'boolean') p.add('strict', props.strict, 'is not true or false');
+    this.vipRange = props.vipRange ?? DEFAULT_VIP_RANGE;
     if (!parseVipRange(this.vipRange)) {
-      p.add('vipRange', this.vipRange, 'is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "240.240.0.0/16"');
+      p.add('vipRange', this.vipRange,
+        `is not a CIDR block inside 240.0.0.0/4 (reserved, never routed) between /8 and /30, e.g. "${DEFAULT_VIP_RANGE}"`);
     }
     this.addClusters(Array.isArray(props.clusters) ? props.clusters : [], props.clusters);
     this.node.addValidation({ validate: () => this.validateMesh() });
@@ -186,10 +205,21 @@ export class Mesh extends Construct {
     return [...this.connections].filter(([, clients]) => clients.includes(client)).map(([service]) => service);
   }
 
-  /** @internal cross-intent problems of one service (computed once per synth for all services). */
+  /**
+   * What cannot hold in Istio but is not wrong, one line each (`[path] setting: why`), for
+   * the valid intents as they stand. `cdk8s synth` prints them to stderr; `strict` makes them errors.
+   */
+  public warnings(): string[] {
+    return this.synthWarnings().map(formatWarning);
+  }
+
+  /** @internal cross-intent problems of one service (computed once per synth for all services); with `strict`, its warnings too. */
   public _crossIntentProblems(servicePath: string): string[] {
     if (this.cachedChecks?.version !== this.version) this.cachedChecks = { version: this.version, byService: checkServices(this.model()) };
-    return this.cachedChecks.byService.get(servicePath) ?? [];
+    const problems = this.cachedChecks.byService.get(servicePath) ?? [];
+    if (!this.strict || problems.length > 0) return problems;
+    return this.synthWarnings().filter((w) => w.path === servicePath)
+      .map((w) => `${w.field}: ${w.message} (a warning; strict: true makes it an error)`);
   }
 
   /** @internal Called after every change to the intents. */
@@ -212,6 +242,18 @@ export class Mesh extends Construct {
       }
       this.charts.set(topology.name, new MeshCluster(this, topology));
     });
+  }
+
+  private synthWarnings(): SynthWarning[] {
+    if (this.cachedWarnings?.version !== this.version) this.cachedWarnings = { version: this.version, warnings: meshWarnings(this.model()) };
+    return this.cachedWarnings.warnings;
+  }
+
+  /** Prints the warnings once per synth of a changed mesh (validation may run more than once per synth). */
+  private reportWarnings(): void {
+    if (this.strict || this.reportedVersion === this.version) return;
+    this.reportedVersion = this.version;
+    this.warnings().forEach(reportWarning);
   }
 
   private buildModel(): MeshModel {
@@ -277,7 +319,9 @@ export class Mesh extends Construct {
     if (vips.length > 0) return vips;
     const synthesis = this.prepare();
     if (synthesis.conflicts.length > 0) return synthesis.conflicts;
-    return this.checkManifestsAtSynth ? checkManifests(model, synthesis.rendered) : [];
+    const errors = this.checkManifestsAtSynth ? checkManifests(model, synthesis.rendered) : [];
+    if (errors.length === 0) this.reportWarnings();
+    return errors;
   }
 
   private participantsValid(): boolean {

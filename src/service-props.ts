@@ -12,7 +12,7 @@ import { checkKnownKeys, Problems } from './problems';
 import { ANNOTATION_PREFIX } from './render/labels';
 import { checkSelector } from './cluster-settings';
 import { normalizeRetries, normalizeTrafficPolicy, RetryPolicy, TrafficPolicyOptions } from './traffic-policy';
-import { ipToNumber, parseVipRange } from './vip';
+import { inVipRange, parseVipRange } from './vip';
 
 /** A protocol, in any case (`http`, `HTTP`, `Http`). */
 export type ProtocolInput = Protocol | Lowercase<Protocol> | (string & {});
@@ -175,6 +175,20 @@ export function resolveInstances(p: Problems, identity: ServiceIdentity, props: 
   return { sidecar, instances: 0 };
 }
 
+/**
+ * A headless service's instances are dialled on the container port (pod DNS names, no Service
+ * port mapping), so each port needs a container port of its own.
+ */
+export function checkInstancePorts(p: Problems, ports: readonly PortModel[]): void {
+  ports.forEach((port, i) => {
+    const first = ports.findIndex((q) => q.targetPort === port.targetPort);
+    if (first < i) {
+      p.add('ports', port.targetPort, `is the container port of both port ${ports[first].number} and port ${port.number}; a headless service's instances `
+        + 'are dialled on the container port, so each port needs its own (give them different targetPorts, or drop one)');
+    }
+  });
+}
+
 /** The pods' labels (the policies' selector) and service account; whether policies run dry. */
 export function resolvePods(p: Problems, identity: ServiceIdentity, props: InboundServiceProps) {
   const workloadLabels = props.workloadLabels ?? { app: identity.serviceName };
@@ -184,7 +198,20 @@ export function resolvePods(p: Problems, identity: ServiceIdentity, props: Inbou
     p.add('serviceAccount', props.serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
   }
   if (props.dryRun !== undefined && typeof props.dryRun !== 'boolean') p.add('dryRun', props.dryRun, 'is not true or false');
+  checkPeerIdentity(p, props);
   return { workloadLabels: { ...workloadLabels }, serviceAccount: props.serviceAccount, dryRun: props.dryRun === true };
+}
+
+/**
+ * The instances of a headless service call each other (replication) through their sidecars,
+ * and the default-deny allow policy admits a peer only by its principal: without the service
+ * account the peers would be refused, silently.
+ */
+function checkPeerIdentity(p: Problems, props: InboundServiceProps): void {
+  if (props.headless === true && props.sidecar !== false && props.serviceAccount === undefined) {
+    p.addMessage('serviceAccount', 'is required for a headless service with a sidecar: its instances call each other as that identity, '
+      + 'and the allow policy admits them only by it (give the pods\' service account)');
+  }
 }
 
 /** Traffic policy, timeout and retries, and whether the ports can carry them. */
@@ -264,14 +291,13 @@ export function resolveMetadata(p: Problems, props: InboundServiceProps) {
   return { labels, annotations };
 }
 
-/** A pinned VIP must lie in the mesh's range. */
+/** A pinned VIP must lie in the mesh's range, and not end in .0 or .255 (some networks and tools mishandle those). */
 export function checkVip(p: Problems, vip: string | undefined, meshRange: string): void {
   if (vip === undefined) return;
   const range = parseVipRange(meshRange);
   if (!isIPv4(vip)) p.add('vip', vip, 'is not an IPv4 address');
-  else if (range && (ipToNumber(vip) < range.base || ipToNumber(vip) >= range.base + range.size)) {
-    p.add('vip', vip, `is outside the mesh's VIP range ${meshRange}`);
-  }
+  else if (range && !inVipRange(range, vip)) p.add('vip', vip, `is outside the mesh's VIP range ${meshRange}`);
+  else if (/\.(0|255)$/.test(vip)) p.add('vip', vip, 'ends in .0 or .255, which some networks and tools treat as network or broadcast addresses');
 }
 
 export function resolveExternal(p: Problems, given: unknown, ports: readonly PortModel[]): ExternalAccessModel | undefined {

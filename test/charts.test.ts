@@ -101,7 +101,6 @@ describe('ordinary charts next to a mesh', () => {
       'cluster01/serviceentry.default.mesh-cluster02-workloads-web-service-#.yaml',
       'cluster02/authorizationpolicy.shop.mesh-cluster02-workloads-web-service-#.yaml',
       'cluster02/deployment.shop.mesh-cluster02-workloads-web-#.yaml',
-      'cluster02/destinationrule.shop.mesh-cluster02-workloads-web-service-#.yaml',
       'cluster02/gateway.istio-system.lc1-eastwest.yaml',
       'cluster02/peerauthentication.shop.mesh-cluster02-workloads-web-service-#.yaml',
       'cluster02/service.shop.mesh-cluster02-workloads-web-service-#.yaml',

@@ -192,7 +192,7 @@ describe('every problem at once, at the field that causes it', () => {
 
   test('a limit violation is reported at the field that makes the object large', () => {
     const problems = rejected({ 'b.yaml': `${CLOUD}inboundServices:\n${service('httpbin').replace('name: "httpbin"', `name: httpbin, description: "${'d'.repeat(300000)}"`)}` });
-    expect(problems[0]).toBe(`${path.join(dir, 'b.yaml')}#1 $.inboundServices[0].metadata.description: DestinationRule/default/httpbin in cluster cluster02 /metadata/annotations: `
+    expect(problems[0]).toBe(`${path.join(dir, 'b.yaml')}#1 $.inboundServices[0].metadata.description: PeerAuthentication/default/httpbin in cluster cluster02 /metadata/annotations: `
       + 'total 300036 bytes exceeds Kubernetes\' 256 KiB limit');
   });
 });
@@ -258,7 +258,7 @@ describe('the TypeScript API from plain JavaScript', () => {
       externalAccess: ExternalAccess.simple({ host: 'ok.example.com', credential: TlsCredential.fromPem('ok-cert', { certificate: FAKE_CERT, privateKey: FAKE_KEY }) }),
     });
     const message = synthError(app);
-    expect(message).toContain('[mesh/cluster01/web] description: holds a PEM private key (redacted), which would be written into DestinationRule default/web (cluster cluster01)');
+    expect(message).toContain('[mesh/cluster01/web] description: holds a PEM private key (redacted), which would be written into PeerAuthentication default/web (cluster cluster01)');
     expect(message).toContain('[mesh/cluster01/web] userData.userdata1: holds a PEM private key (redacted)');
     expect(message).not.toMatch(/\[mesh\/cluster01\/ok\]|FAKEKEY/);
   });

@@ -18,8 +18,8 @@ function httpbinAndSleep(props: Partial<ConstructorParameters<typeof InboundServ
 }
 
 describe('DestinationRule', () => {
-  test('is emitted in the server cluster and in each client cluster, with the same traffic policy', () => {
-    const { app, httpbin, sleep } = httpbinAndSleep({
+  test('is emitted in the server cluster for its callers and in each client cluster, with the same traffic policy', () => {
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep({
       trafficPolicy: {
         loadBalancer: LoadBalancer.consistentHashByCookie({ name: 'user1', path: '/', ttl: '10s' }),
         connectionPool: { maxConnections: 10, connectTimeout: Duration.seconds(10), http2MaxRequests: 1000, maxRequestsPerConnection: 100, http1MaxPendingRequests: 5 },
@@ -27,6 +27,7 @@ describe('DestinationRule', () => {
       },
     });
     httpbin.allowFrom(sleep);
+    httpbin.allowFrom(new ServiceClient(mesh.cluster('cluster02'), 'local'));
     const out = synth(app);
     const server = find(out.cluster02, 'DestinationRule', 'httpbin');
     const client = find(out.cluster01, 'DestinationRule', 'httpbin');
@@ -40,8 +41,13 @@ describe('DestinationRule', () => {
         outlierDetection: { consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: '5m', baseEjectionTime: '15m', maxEjectionPercent: 50 },
       },
     });
-    // The client-side copy is the same rule, visible to the client's namespace alone.
-    expect(client.spec).toEqual(server.spec);
+    // The client-side copy is the same rule, visible to the client's namespace alone, without outlier detection: the
+    // client sees one endpoint (the gateway), which only the east-west gateway's own rule can look behind.
+    const { outlierDetection, ...clientPolicy } = server.spec.trafficPolicy;
+    expect(client.spec).toEqual({ ...server.spec, trafficPolicy: clientPolicy });
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin-eastwest', 'istio-system').spec).toEqual({
+      host: FQDN, exportTo: ['.'], workloadSelector: { matchLabels: { istio: 'eastwestgateway' } }, trafficPolicy: { outlierDetection },
+    });
     expect(client.metadata.namespace).toBe('default');
   });
 
@@ -54,15 +60,16 @@ describe('DestinationRule', () => {
     [LoadBalancer.consistentHashBySourceIp(), { consistentHash: { useSourceIp: true } }],
     [LoadBalancer.consistentHashByCookie({ name: 'c' }), { consistentHash: { httpCookie: { name: 'c' } } }],
   ])('load balancer %#', (lb, expected) => {
-    const { app } = httpbinAndSleep({ trafficPolicy: { loadBalancer: lb } });
-    expect(find(synth(app).cluster02, 'DestinationRule', 'httpbin').spec.trafficPolicy.loadBalancer).toEqual(expected);
+    const { app, httpbin, sleep } = httpbinAndSleep({ trafficPolicy: { loadBalancer: lb } });
+    httpbin.allowFrom(sleep);
+    expect(find(synth(app).cluster01, 'DestinationRule', 'httpbin').spec.trafficPolicy.loadBalancer).toEqual(expected);
   });
 
   test('is absent from clusters without clients', () => {
     const { app } = httpbinAndSleep();
     const out = synth(app);
     expect(kinds(out.cluster01)).toEqual([]);
-    expect(kinds(out.cluster02)).toEqual(['AuthorizationPolicy/default/httpbin', 'DestinationRule/default/httpbin', 'PeerAuthentication/default/httpbin']);
+    expect(kinds(out.cluster02)).toEqual(['AuthorizationPolicy/default/httpbin', 'PeerAuthentication/default/httpbin']);
   });
 });
 
@@ -78,13 +85,14 @@ describe('server-side visibility', () => {
 
 describe('VirtualService for timeouts and retries', () => {
   test('is emitted where the DestinationRule is, one route per HTTP-family port', () => {
-    const { app, httpbin, sleep } = httpbinAndSleep({
+    const { app, mesh, httpbin, sleep } = httpbinAndSleep({
       port: undefined, targetPort: undefined, protocol: undefined,
       ports: [{ port: 8000, protocol: 'http' }, { port: 9000, protocol: 'GRPC' }, { port: 7000, protocol: 'tcp' }],
       timeout: '3s',
       retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: ['5xx', '503'] },
     });
     sleep.connectTo(httpbin);
+    new ServiceClient(mesh.cluster('cluster02'), 'local').connectTo(httpbin);
     const out = synth(app);
     const vs = find(out.cluster02, 'VirtualService', 'httpbin');
     const route = (port: number) => ({
@@ -139,7 +147,7 @@ describe('PeerAuthentication and AuthorizationPolicy', () => {
     const { app } = httpbinAndSleep({ dryRun: true });
     const out = synth(app);
     expect(find(out.cluster02, 'AuthorizationPolicy', 'httpbin').metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
-    expect(find(out.cluster02, 'DestinationRule', 'httpbin').metadata.annotations).toBeUndefined();
+    expect(find(out.cluster02, 'PeerAuthentication', 'httpbin').metadata.annotations).toBeUndefined();
   });
 
   test('adding the same client twice changes nothing', () => {
@@ -159,7 +167,7 @@ describe('federated cross-cluster access', () => {
     const se = find(synth(app).cluster01, 'ServiceEntry', 'httpbin', 'default');
     expect(se.spec).toEqual({
       hosts: [FQDN],
-      addresses: [expect.stringMatching(/^240\.240\.\d+\.\d+$/)],
+      addresses: [expect.stringMatching(/^241\.\d+\.\d+\.\d+$/)],
       location: 'MESH_INTERNAL',
       resolution: 'STATIC',
       ports: [{ number: 8000, name: 'http-8000', protocol: 'HTTP' }],
@@ -245,9 +253,9 @@ describe('federated cross-cluster access', () => {
   });
 
   test('a pinned VIP is used as given', () => {
-    const { app, httpbin, sleep } = httpbinAndSleep({ vip: '240.240.0.7' });
+    const { app, httpbin, sleep } = httpbinAndSleep({ vip: '241.0.0.7' });
     httpbin.allowFrom(sleep);
-    expect(find(synth(app).cluster01, 'ServiceEntry', 'httpbin').spec.addresses).toEqual(['240.240.0.7']);
+    expect(find(synth(app).cluster01, 'ServiceEntry', 'httpbin').spec.addresses).toEqual(['241.0.0.7']);
   });
 
   test('a service placed in several clusters gets an endpoint per cluster, labelled by cluster', () => {
@@ -259,7 +267,7 @@ describe('federated cross-cluster access', () => {
     expect(se.spec.resolution).toBe('DNS');
     expect(se.spec.endpoints.map((e: any) => [e.address, e.labels['traffic.intents.cdk8s.io/cluster']])).toEqual([['192.0.2.2', 'cluster02'], ['gw3.example.com', 'cluster03']]);
     for (const c of ['cluster02', 'cluster03']) {
-      expect(kinds(out[c])).toEqual(['AuthorizationPolicy/default/api', 'DestinationRule/default/api', 'Gateway/istio-system/lc1-eastwest', 'PeerAuthentication/default/api']);
+      expect(kinds(out[c])).toEqual(['AuthorizationPolicy/default/api', 'Gateway/istio-system/lc1-eastwest', 'PeerAuthentication/default/api']);
     }
   });
 
@@ -290,7 +298,8 @@ describe('multi-primary discovery', () => {
     legacy.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'app'));
     const out = synth(app);
     expect(find(out.cluster01, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
-    expect(kinds(out.cluster02)).toEqual(['DestinationRule/default/legacy']);
+    // Its only caller is in another cluster: nothing in the server cluster reads a rule for it.
+    expect(kinds(out.cluster02)).toEqual([]);
   });
 
   test('clusters on one network need no gateway', () => {
@@ -305,24 +314,29 @@ describe('multi-primary discovery', () => {
 describe('headless (stateful) services', () => {
   test('every instance is reachable: a ServiceEntry per instance in client and server clusters', () => {
     const { app, mesh } = newMesh();
-    const db = new InboundService(mesh.cluster('cluster02'), 'db', { namespace: 'data', protocol: 'TCP', port: 5432, targetPort: 15432, headless: true, instances: 2 });
+    const db = new InboundService(mesh.cluster('cluster02'), 'db', {
+      namespace: 'data', protocol: 'TCP', port: 5432, targetPort: 15432, headless: true, instances: 2, serviceAccount: 'db',
+    });
     new ServiceClient(mesh.cluster('cluster01'), 'app', { namespace: 'web', headless: true }).connectTo(db);
     const out = synth(app);
     const host = (i: number) => `db-${i}.db.data.svc.cluster.local`;
     for (const i of [0, 1]) {
       const client = find(out.cluster01, 'ServiceEntry', `db-${i}`, 'web');
       expect(client.spec.hosts).toEqual([host(i)]);
-      expect(client.spec.endpoints[0].address).toBe('192.0.2.20');
+      expect(client.spec.endpoints[0]).toMatchObject({ address: '192.0.2.20', ports: { 'tcp-5432': 15443 } });
+      // Pod DNS names are dialled on the container port: a headless Service maps no ports.
+      expect(client.spec.ports).toEqual([{ number: 15432, name: 'tcp-5432', protocol: 'TCP' }]);
       const server = find(out.cluster02, 'ServiceEntry', `db-${i}`, 'data');
-      expect(server.spec).toMatchObject({
-        hosts: [host(i)], resolution: 'DNS', exportTo: ['istio-system'],
-        ports: [{ number: 5432, name: 'tcp-5432', protocol: 'TCP', targetPort: 15432 }],
+      expect(server.spec).toEqual({
+        hosts: [host(i)], addresses: client.spec.addresses, location: 'MESH_INTERNAL', resolution: 'DNS', exportTo: ['istio-system'],
+        ports: [{ number: 15432, name: 'tcp-5432', protocol: 'TCP' }],
         // The gateway keeps only endpoints it can reach with mTLS: the label says the pod can.
         endpoints: [{ address: host(i), ports: { 'tcp-5432': 15432 }, labels: { 'security.istio.io/tlsMode': 'istio' } }],
       });
-      expect(server.spec.addresses).toEqual(client.spec.addresses);
+      // One rule per instance host (a wildcard host is flagged by istioctl analyze: IST0174).
+      expect(find(out.cluster01, 'DestinationRule', `db-${i}`, 'web').spec).toEqual({ host: host(i), exportTo: ['.'], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
     }
-    expect(find(out.cluster01, 'DestinationRule', 'db-instances', 'web').spec).toEqual({ host: '*.db.data.svc.cluster.local', exportTo: ['.'], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(find(out.cluster01, 'DestinationRule', 'db-instances', 'web')).toBeUndefined();
     expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers[0].hosts).toEqual([host(0), host(1), 'db.data.svc.cluster.local']);
   });
 });
@@ -343,7 +357,14 @@ describe('services without a sidecar', () => {
     legacy.allowFrom(new ServiceClient(mesh.cluster('cluster01'), 'remote'));
     const out = synth(app);
     const host = 'legacy.default.svc.cluster.local';
-    expect(kinds(out.cluster02)).toEqual(['AuthorizationPolicy/istio-system/legacy-eastwest', 'DestinationRule/default/legacy', 'Gateway/istio-system/lc1-eastwest', 'VirtualService/default/legacy-eastwest']);
+    expect(kinds(out.cluster02)).toEqual([
+      'AuthorizationPolicy/istio-system/legacy-eastwest', 'DestinationRule/default/legacy', 'DestinationRule/istio-system/legacy-eastwest',
+      'Gateway/istio-system/lc1-eastwest', 'VirtualService/default/legacy-eastwest',
+    ]);
+    // The gateway's own rule: plain text to the pod even under a mesh-wide ISTIO_MUTUAL rule.
+    expect(find(out.cluster02, 'DestinationRule', 'legacy-eastwest', 'istio-system').spec).toEqual({
+      host, exportTo: ['.'], workloadSelector: { matchLabels: { istio: 'eastwestgateway' } }, trafficPolicy: { tls: { mode: 'DISABLE' } },
+    });
     expect(find(out.cluster02, 'DestinationRule', 'legacy').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
     expect(find(out.cluster02, 'Gateway', 'lc1-eastwest').spec.servers).toEqual([{ port: { number: 15444, name: 'tls-mesh-legacy', protocol: 'TLS' }, hosts: [`default/${host}`], tls: { mode: 'ISTIO_MUTUAL' } }]);
     // Only declared clients get through the gateway that terminates mTLS for the workload.
@@ -374,7 +395,7 @@ describe('east-west gateway in its own namespace', () => {
     expect(find(out, 'VirtualService', 'db-eastwest', 'data').spec).toMatchObject({ gateways: ['istio-gateways/lc1-eastwest'], exportTo: ['istio-gateways'] });
     const instance = find(out, 'ServiceEntry', 'kafka-0', 'data').spec;
     expect(instance.exportTo).toEqual(['istio-gateways']);
-    expect(instance.endpoints[0]).toMatchObject({ labels: { 'security.istio.io/tlsMode': 'istio' }, serviceAccount: 'kafka' });
+    expect(instance.endpoints[0]).toEqual({ address: 'kafka-0.kafka.data.svc.cluster.local', ports: { 'tcp-9092': 9092 }, labels: { 'security.istio.io/tlsMode': 'istio' } });
   });
 });
 
@@ -398,12 +419,15 @@ describe('external clients', () => {
   test('SIMPLE TLS on the ingress gateway for an HTTP service, admitted as the gateway identity', () => {
     const { app } = httpbinAndSleep({ externalAccess: ExternalAccess.simple({ host: 'httpbin.example.com', credential: TlsCredential.fromSecret('httpbin-cert') }) });
     const out = synth(app);
-    expect(find(out.cluster02, 'Gateway', 'httpbin-ingress', 'istio-system').spec).toEqual({
+    expect(find(out.cluster02, 'Gateway', 'lc1-ingress', 'istio-system').spec).toEqual({
       selector: { istio: 'ingressgateway' },
-      servers: [{ port: { number: 443, name: 'https-443', protocol: 'HTTPS' }, hosts: ['default/httpbin.example.com'], tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' } }],
+      servers: [{
+        port: { number: 443, name: 'https-443-simple-httpbin-cert', protocol: 'HTTPS' }, hosts: ['default/httpbin.example.com'],
+        tls: { mode: 'SIMPLE', credentialName: 'httpbin-cert' },
+      }],
     });
     expect(find(out.cluster02, 'VirtualService', 'httpbin-ingress', 'default').spec).toEqual({
-      hosts: ['httpbin.example.com'], gateways: ['istio-system/httpbin-ingress'], exportTo: ['istio-system'],
+      hosts: ['httpbin.example.com'], gateways: ['istio-system/lc1-ingress'], exportTo: ['istio-system'],
       http: [{ name: 'port-8000', route: [{ destination: { host: FQDN, port: { number: 8000 } } }] }],
     });
     // Admitted as the gateway's identity, and only for requests to the external host.
@@ -413,7 +437,7 @@ describe('external clients', () => {
     }]);
     // The ingress gateway gets its own copy of the traffic policy, bound to its pods: the
     // east-west gateway shares its namespace by default and must not apply it.
-    expect(find(out.cluster02, 'DestinationRule', 'httpbin').spec.exportTo).toEqual(['.']);
+    expect(find(out.cluster02, 'DestinationRule', 'httpbin')).toBeUndefined();
     expect(find(out.cluster02, 'DestinationRule', 'httpbin-ingress', 'istio-system').spec).toEqual({
       host: FQDN, exportTo: ['.'], workloadSelector: { matchLabels: { istio: 'ingressgateway' } }, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
     });
@@ -432,7 +456,9 @@ describe('external clients', () => {
       }),
     });
     const out = synth(app).cluster01;
-    expect(find(out, 'Gateway', 'mq-ingress', 'ingress').spec.servers).toEqual([{ port: { number: 8443, name: 'tls-8443', protocol: 'TLS' }, hosts: ['default/mq.example.com'], tls: { mode: 'MUTUAL', credentialName: 'mq-cert' } }]);
+    expect(find(out, 'Gateway', 'lc1-ingress', 'ingress').spec.servers).toEqual([{
+      port: { number: 8443, name: 'tls-8443-mutual-mq-cert', protocol: 'TLS' }, hosts: ['default/mq.example.com'], tls: { mode: 'MUTUAL', credentialName: 'mq-cert' },
+    }]);
     expect(find(out, 'VirtualService', 'mq-ingress').spec.tcp).toEqual([{ route: [{ destination: { host: 'mq.default.svc.cluster.local', port: { number: 5671 } } }] }]);
     expect(find(out, 'AuthorizationPolicy', 'mq').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/ingress/sa/gw'] } }] }]);
     // Client IPs are checked where they are known: at the ingress gateway, for this host only.
@@ -456,7 +482,7 @@ describe('external access details', () => {
     });
     const out = synth(app);
     for (const cluster of ['cluster01', 'cluster02']) {
-      expect(find(out[cluster], 'Gateway', 'shop-ingress')).toBeDefined();
+      expect(find(out[cluster], 'Gateway', 'lc1-ingress')).toBeDefined();
       expect(find(out[cluster], 'VirtualService', 'shop-ingress').spec.http).toEqual([{
         name: 'port-80', route: [{ destination: { host: 'shop.default.svc.cluster.local', port: { number: 80 } } }], timeout: '2s', retries: { attempts: 1 },
       }]);
@@ -470,7 +496,7 @@ describe('metadata', () => {
     new InboundService(mesh.cluster('cluster02'), 'SomeConstructId', {
       name: 'httpbin', protocol: 'HTTP', port: 8000, application: 'shop', description: 'the seed example', userData: { userdata1: 'a', userdata2: 'b' },
     });
-    const dr = find(synth(app).cluster02, 'DestinationRule', 'httpbin');
+    const dr = find(synth(app).cluster02, 'PeerAuthentication', 'httpbin');
     expect(dr.metadata).toEqual({
       name: 'httpbin', namespace: 'default',
       labels: { 'app.kubernetes.io/managed-by': 'cdk8s-istio-intents', 'app.kubernetes.io/part-of': 'shop', 'traffic.intents.cdk8s.io/service': 'httpbin' },

@@ -14,7 +14,7 @@ export class PlanContext {
   public readonly objects: PlannedObject[] = [];
   public readonly topology: ReadonlyMap<string, ClusterTopology>;
   public readonly routes: RouteTable;
-  private vipCache?: Map<string, string>;
+  private vipCache?: ReadonlyMap<string, string>;
 
   constructor(public readonly model: MeshModel) {
     this.topology = new Map(model.clusters.map((c) => [c.name, c]));
@@ -27,7 +27,7 @@ export class PlanContext {
 
   /** The VIP of a ServiceEntry host (allocated over the whole mesh on first use). */
   public vip(host: string): string | undefined {
-    this.vipCache ??= allocateMeshVips(this.model);
+    this.vipCache ??= allocateMeshVips(this.model).addresses;
     return this.vipCache.get(host);
   }
 

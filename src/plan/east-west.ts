@@ -2,7 +2,8 @@
  * Cross-cluster exposure: what a server cluster's east-west gateway carries for the callers
  * whose routes enter through it, and the one east-west Gateway per cluster.
  */
-import { instanceHosts, ServiceModel } from '../model';
+import { instanceHosts, isHttpFamily, ServiceModel, TrafficPolicyModel } from '../model';
+import { destinationRuleSpec } from '../render/destination-rule';
 import { MANAGED_BY } from '../render/labels';
 import { authorizationPolicySpec } from '../render/authorization-policy';
 import { gatewaySpec, GatewayServerInput } from '../render/gateway';
@@ -11,6 +12,7 @@ import { virtualServiceSpec } from '../render/virtual-service';
 import type { PlanContext } from './context';
 import { byCodeUnit } from './order';
 import { viaEastWest } from './routes';
+import { instancePorts } from './client';
 import { clientPrincipals } from './server';
 
 /** Name of the per-cluster east-west Gateway (a DNS-1123 label). */
@@ -29,7 +31,46 @@ export function planEastWestForService(ctx: PlanContext, s: ServiceModel): void 
   for (const server of exposedClusters(ctx, s)) {
     if (s.sidecar && ctx.model.discovery === 'federated') planInstanceEntries(ctx, s, server);
     if (!s.sidecar) planMeshTlsTermination(ctx, s, server);
+    planEastWestPolicy(ctx, s, server);
   }
+}
+
+/**
+ * The gateway picks the pod for remote callers, so the policy that needs the pods is applied
+ * there, by a rule bound to the gateway's pods in its namespace (a rule with a
+ * `workloadSelector` is private to its namespace and found first by the gateway, Istio 1.30.3
+ * pilot/pkg/model/push_context.go:2073-2081, sidecar.go:637-662):
+ * - passthrough: outlier detection and `simple` / source-IP balancing apply to the gateway's
+ *   SNI-forwarding cluster (cluster_traffic_policy.go:52-56, cluster.go:648), per connection.
+ *   No `tls`: a DISABLE there would empty that cluster (endpoints/mtls_checker.go:53-66) and
+ *   TLS is never applied to it anyway (cluster_traffic_policy.go:57). No connection pool: one
+ *   gateway cluster serves every remote caller together.
+ * - mesh-TLS termination: `tls: DISABLE`, so that a mesh-wide ISTIO_MUTUAL rule in the root
+ *   namespace does not make the gateway speak mTLS to a workload without a sidecar
+ *   (cluster_tls.go:427-461 takes a visible rule's TLS mode over auto-mTLS).
+ */
+function planEastWestPolicy(ctx: PlanContext, s: ServiceModel, server: string): void {
+  const gateway = ctx.cluster(server).eastWest;
+  const policy = gatewayPolicy(s.trafficPolicy);
+  if (s.sidecar && Object.keys(policy).length === 0) return;
+  ctx.addFor(s, server, { name: `${s.name}-eastwest`, namespace: gateway.namespace }, { kind: 'DestinationRule', spec: destinationRuleSpec({
+    host: s.fqdn, tls: s.sidecar ? undefined : 'DISABLE', trafficPolicy: policy, exportTo: ['.'], workloadSelector: gateway.selector,
+  }) });
+}
+
+/**
+ * What of a traffic policy holds at a gateway that forwards TCP per connection: outlier
+ * detection, `simple` balancing, and hashing on the source address (the only hash its TCP
+ * proxy has, Istio 1.30.3 pilot/pkg/networking/core/networkfilter.go:229-254). Header, cookie
+ * and query hashing cannot hold there (a synth warning says so).
+ */
+function gatewayPolicy(tp: TrafficPolicyModel): TrafficPolicyModel {
+  const lb = tp.loadBalancer;
+  const keepLb = lb !== undefined && ('simple' in lb || lb.consistentHash.useSourceIp === true);
+  return {
+    ...(keepLb ? { loadBalancer: lb } : {}),
+    ...(tp.outlierDetection ? { outlierDetection: tp.outlierDetection } : {}),
+  };
 }
 
 /** Namespaces that see an object meant for the gateway only. */
@@ -45,14 +86,18 @@ function gatewayOnly(ctx: PlanContext, s: ServiceModel, server: string): string[
  * cluster (it keeps only endpoints it can reach with mTLS).
  */
 function planInstanceEntries(ctx: PlanContext, s: ServiceModel, server: string): void {
+  const ports = instancePorts(s);
+  // The gateway has no listener for a VIP (it listens on its Gateway's servers only); the
+  // address is kept on TCP-like ports, whose entries Istio's analyzer flags without one (IST0134,
+  // Istio 1.30.3 pkg/config/analysis/analyzers/serviceentry/protocoladdresses.go:67-80).
+  const needsAddress = ports.some((p) => !isHttpFamily(p.protocol));
   instanceHosts(s).forEach((host, i) => {
     ctx.addFor(s, server, { name: `${s.name}-${i}`, namespace: s.namespace }, { kind: 'ServiceEntry', spec: serviceEntrySpec({
-      host, address: ctx.vip(host), ports: s.ports, resolution: 'DNS', withTargetPorts: true,
+      host, address: needsAddress ? ctx.vip(host) : undefined, ports, resolution: 'DNS',
+      // No serviceAccount: the tlsMode label already marks the endpoint as mTLS
+      // (serviceentry/conversion.go:395-405); the gateway forwards TLS and checks no identity.
       endpoints: [{
-        address: host,
-        ports: Object.fromEntries(s.ports.map((p) => [p.name, p.targetPort])),
-        labels: { 'security.istio.io/tlsMode': 'istio' },
-        serviceAccount: s.serviceAccount,
+        address: host, ports: Object.fromEntries(ports.map((p) => [p.name, p.number])), labels: { 'security.istio.io/tlsMode': 'istio' },
       }],
       exportTo: gatewayOnly(ctx, s, server),
     }) });

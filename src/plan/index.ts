@@ -7,7 +7,7 @@ import type { MeshModel } from '../model';
 import { PlanContext } from './context';
 import { planClientSide } from './client';
 import { planEastWestForService, planEastWestGateways } from './east-west';
-import { planExternalAccess } from './external';
+import { planExternalAccess, planIngressGateways } from './external';
 import type { PlannedObject } from './planned';
 import { planServerSide } from './server';
 
@@ -20,12 +20,14 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     planEastWestForService(ctx, s);
   }
   planEastWestGateways(ctx);
+  planIngressGateways(ctx);
   return ctx.objects;
 }
 
 export { PlanContext } from './context';
 export { CLUSTER_LABEL } from './client';
 export { eastWestGatewayName } from './east-west';
+export { ingressGatewayName } from './external';
 export { plannedKey } from './planned';
 export type { PlannedKind, PlannedObject, PlannedSpec } from './planned';
 export { callSites, routesOf, RouteTable, viaEastWest } from './routes';

@@ -50,17 +50,21 @@ export function callSites(s: ServiceModel): CallSite[] {
 
 /**
  * The routes of one service: per call site, `local` where the service runs in the caller's
- * cluster, otherwise one route per server cluster; then the ingress routes of external access.
+ * cluster, and one route per other server cluster the caller's proxy is sent to; then the
+ * ingress routes of external access.
  */
 export function routesOf(model: MeshModel, topology: ReadonlyMap<string, ClusterTopology>, s: ServiceModel): Route[] {
   const routes: Route[] = [];
   for (const from of callSites(s)) {
-    if (s.clusters.includes(from.cluster)) {
-      routes.push({ kind: 'local', from, to: from.cluster });
-      continue;
-    }
+    const inServerCluster = s.clusters.includes(from.cluster);
+    if (inServerCluster) routes.push({ kind: 'local', from, to: from.cluster });
+    // Federated: the caller's control plane knows only its own cluster's Kubernetes Service.
+    if (inServerCluster && model.discovery === 'federated') continue;
     const client = topology.get(from.cluster)!;
-    for (const to of s.clusters) routes.push({ kind: remoteKind(model, s, client, topology.get(to)!), from, to });
+    for (const to of s.clusters.filter((c) => c !== from.cluster)) {
+      const kind = remoteKind(model, s, client, topology.get(to)!, inServerCluster);
+      if (kind) routes.push({ kind, from, to });
+    }
   }
   if (s.external) {
     for (const to of s.clusters) routes.push({ kind: 'ingress', from: { cluster: to, namespace: topology.get(to)!.ingress.namespace }, to });
@@ -68,9 +72,19 @@ export function routesOf(model: MeshModel, topology: ReadonlyMap<string, Cluster
   return routes;
 }
 
-/** A caller in another cluster: direct on a shared network (multi-primary), else the gateway. */
-function remoteKind(model: MeshModel, s: ServiceModel, client: ClusterTopology, server: ClusterTopology): RouteKind {
+/**
+ * A caller in another cluster: direct on a shared network (multi-primary), else the gateway.
+ *
+ * Multi-primary: a caller in a server cluster gets the pods of every cluster istiod knows,
+ * with each remote network's pods replaced by that network's east-west gateway (Istio 1.30.3
+ * pilot/pkg/xds/endpoints/ep_filters.go:112-201): it needs a route (and so an exposed host) to
+ * every other server cluster. Remote endpoints that are not mTLS are dropped (ep_filters.go:176-178),
+ * so such a caller never leaves its cluster for a workload without a sidecar on another network.
+ */
+function remoteKind(model: MeshModel, s: ServiceModel, client: ClusterTopology, server: ClusterTopology,
+  inServerCluster: boolean): RouteKind | undefined {
   if (model.discovery === 'multi-primary' && client.network === server.network) return 'sameNetwork';
+  if (inServerCluster && !s.sidecar) return undefined;
   return s.sidecar ? 'passthrough' : 'gatewayMeshTls';
 }
 

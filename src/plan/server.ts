@@ -13,16 +13,9 @@ import type { PlanContext } from './context';
 import { httpRoutesOf, unique } from './shared';
 
 export function planServerSide(ctx: PlanContext, s: ServiceModel): void {
-  const httpRoutes = httpRoutesOf(s);
   const self = { name: s.name, namespace: s.namespace };
   for (const server of s.clusters) {
-    const exportTo = serverExportTo(ctx, s, server);
-    ctx.addFor(s, server, self, { kind: 'DestinationRule', spec: destinationRuleSpec({
-      host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: s.trafficPolicy, exportTo,
-    }) });
-    if (httpRoutes.length > 0) {
-      ctx.addFor(s, server, self, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo }) });
-    }
+    planServerRouting(ctx, s, server);
     if (s.sidecar) {
       ctx.addFor(s, server, self, { kind: 'PeerAuthentication', spec: peerAuthenticationSpec(s.workloadLabels) });
       const annotations = s.dryRun ? { 'istio.io/dry-run': 'true' } : undefined;
@@ -34,10 +27,33 @@ export function planServerSide(ctx: PlanContext, s: ServiceModel): void {
 }
 
 /**
+ * The rule and routes the server cluster's own callers apply. Without local callers nobody
+ * reads the routes (the east-west gateway forwards remote callers' connections without them,
+ * Istio 1.30.3 pilot/pkg/networking/core/gateway.go:926-927), and of the rule only the
+ * connection pool acts: the service's own sidecars apply it to their inbound cluster
+ * (cluster_builder.go:642-668, cluster_traffic_policy.go:45-62), capping all callers together
+ * per pod. It is kept for that.
+ */
+function planServerRouting(ctx: PlanContext, s: ServiceModel, server: string): void {
+  const self = { name: s.name, namespace: s.namespace };
+  const exportTo = serverExportTo(ctx, s, server);
+  const localCallers = s.allowedNamespaces.length > 0 || ctx.routes.of(s).some((r) => r.kind === 'local' && r.to === server);
+  const pool = s.trafficPolicy.connectionPool;
+  if (!localCallers && !pool) return;
+  ctx.addFor(s, server, self, { kind: 'DestinationRule', spec: destinationRuleSpec({
+    host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: localCallers ? s.trafficPolicy : { connectionPool: pool }, exportTo,
+  }) });
+  const httpRoutes = httpRoutesOf(s);
+  if (localCallers && httpRoutes.length > 0) {
+    ctx.addFor(s, server, self, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo }) });
+  }
+}
+
+/**
  * The server's rule and routes are visible to the namespaces that call the service locally,
  * not to the east-west gateway, which would otherwise apply the pool limits to all remote
- * callers together. (The ingress gateway gets its own copy, bound to its pods: it often
- * shares the east-west gateway's namespace.)
+ * callers together. (The gateways get their own rules, bound to their pods: they often
+ * share a namespace.)
  */
 function serverExportTo(ctx: PlanContext, s: ServiceModel, server: string): string[] {
   const local = ctx.routes.of(s).filter((r) => r.kind === 'local' && r.to === server).map((r) => r.from.namespace);

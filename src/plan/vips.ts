@@ -1,11 +1,11 @@
 import { instanceHosts, MeshModel } from '../model';
-import { allocateVips, parseVipRange, VipExhaustedError } from '../vip';
+import { allocateVips, parseVipRange, VipAllocation, VipExhaustedError } from '../vip';
 
 /**
  * VIPs for every host a ServiceEntry could carry, over the whole mesh, so that an address
  * does not depend on which clients exist. The one place that lists those hosts.
  */
-export function allocateMeshVips(model: MeshModel): Map<string, string> {
+export function allocateMeshVips(model: MeshModel): VipAllocation {
   const range = parseVipRange(model.vipRange);
   if (!range) throw new Error(`internal error: unchecked VIP range ${model.vipRange}`);
   const hosts = model.services.flatMap((s) => [...(s.vip ? [] : [s.fqdn]), ...instanceHosts(s)]);

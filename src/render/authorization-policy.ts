@@ -66,4 +66,6 @@ export function authorizationPolicySpec(input: AuthorizationPolicyInput): Author
 }
 
 /** How a AuthorizationPolicy is written: its apiVersion and kind, and the JSON shape of its spec. */
-export const AUTHORIZATION_POLICY: KindRenderer<AuthorizationPolicySpec> = { gvk: AuthorizationPolicy.GVK, specToJson: toJson_AuthorizationPolicySpec };
+export const AUTHORIZATION_POLICY: KindRenderer<AuthorizationPolicySpec> = {
+  gvk: AuthorizationPolicy.GVK, specToJson: toJson_AuthorizationPolicySpec,
+};

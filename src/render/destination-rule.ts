@@ -10,8 +10,11 @@ import type { KindRenderer } from './object';
 
 export interface DestinationRuleInput {
   readonly host: string;
-  /** ISTIO_MUTUAL for sidecar workloads (and mesh-mTLS gateways); DISABLE without a sidecar. */
-  readonly tls: 'ISTIO_MUTUAL' | 'DISABLE';
+  /**
+   * ISTIO_MUTUAL for sidecar workloads (and mesh-mTLS gateways); DISABLE without a sidecar.
+   * @default - no TLS setting (a gateway forwarding mTLS untouched)
+   */
+  readonly tls?: 'ISTIO_MUTUAL' | 'DISABLE';
   /** SNI to present (a gateway terminating mesh mTLS routes on it). */
   readonly sni?: string;
   readonly trafficPolicy?: TrafficPolicyModel;
@@ -38,7 +41,8 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
     exportTo: input.exportTo,
     workloadSelector: input.workloadSelector && { matchLabels: { ...input.workloadSelector } },
     trafficPolicy: {
-      tls: { mode: input.tls === 'ISTIO_MUTUAL' ? TlsMode.ISTIO_UNDERSCORE_MUTUAL : TlsMode.DISABLE, sni: input.sni },
+      tls: input.tls === undefined ? undefined
+        : { mode: input.tls === 'ISTIO_MUTUAL' ? TlsMode.ISTIO_UNDERSCORE_MUTUAL : TlsMode.DISABLE, sni: input.sni },
       loadBalancer: lb === undefined ? undefined
         : 'simple' in lb ? { simple: LB[lb.simple] }
           : { consistentHash: { ...lb.consistentHash } },

@@ -43,8 +43,9 @@ export function gatewaySpec(input: GatewayInput): GatewaySpec {
             tls: { mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL },
           };
         case 'external':
+          // Port names are unique in a Gateway: servers on one port differ by credential (and mode).
           return {
-            port: { number: s.port, name: `${s.protocol.toLowerCase()}-${s.port}`, protocol: s.protocol },
+            port: { number: s.port, name: `${s.protocol.toLowerCase()}-${s.port}-${s.mode.toLowerCase()}-${s.credentialName}`, protocol: s.protocol },
             hosts: [...s.hosts],
             tls: { mode: s.mode === 'MUTUAL' ? TlsMode.MUTUAL : TlsMode.SIMPLE, credentialName: s.credentialName },
           };

@@ -1,4 +1,6 @@
-import { PeerAuthentication, PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode as Mode, toJson_PeerAuthenticationSpec } from '../../imports/security.istio.io';
+import {
+  PeerAuthentication, PeerAuthenticationSpec, PeerAuthenticationSpecMtlsMode as Mode, toJson_PeerAuthenticationSpec,
+} from '../../imports/security.istio.io';
 import type { KindRenderer } from './object';
 
 /** The only place that builds PeerAuthentication specs: STRICT mesh mTLS for one workload. */

@@ -34,7 +34,8 @@ export class SecretObject extends ApiObject {
   }
 
   public override toJson(): Manifest {
-    return { apiVersion: 'v1', kind: 'Secret', metadata: this.metadata.toJson(), ...sortedPlain({ data: this.secret.data, type: this.secret.type }) as object };
+    const body = sortedPlain({ data: this.secret.data, type: this.secret.type }) as object;
+    return { apiVersion: 'v1', kind: 'Secret', metadata: this.metadata.toJson(), ...body };
   }
 }
 

@@ -27,8 +27,6 @@ export interface ServiceEntryInput {
   readonly exportTo?: string[];
   /** Identities the client accepts from the server (SPIFFE URIs). */
   readonly subjectAltNames?: string[];
-  /** Whether to keep the service port's targetPort (endpoints reached directly). */
-  readonly withTargetPorts?: boolean;
 }
 
 /** The only place that builds ServiceEntry specs. Always MESH_INTERNAL: these are mesh services. */
@@ -38,12 +36,9 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
     addresses: input.address === undefined ? undefined : [input.address],
     location: Location.MESH_UNDERSCORE_INTERNAL,
     resolution: input.resolution === 'STATIC' ? Resolution.STATIC : Resolution.DNS,
-    ports: input.ports.map((p) => ({
-      number: p.number,
-      name: p.name,
-      protocol: p.protocol,
-      targetPort: input.withTargetPorts ? p.targetPort : undefined,
-    })),
+    // No targetPort: every endpoint names its port (an entry's targetPort is only a fallback for
+    // endpoints that do not, Istio 1.30.3 pilot/pkg/serviceregistry/serviceentry/conversion.go:417-428).
+    ports: input.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
     endpoints: input.endpoints.map((e) => ({
       address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount,
     })),

@@ -1,4 +1,6 @@
-import { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp, toJson_VirtualServiceSpec } from '../../imports/networking.istio.io';
+import {
+  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp, toJson_VirtualServiceSpec,
+} from '../../imports/networking.istio.io';
 import type { RetriesModel } from '../model';
 import type { KindRenderer } from './object';
 

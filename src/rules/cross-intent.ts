@@ -13,7 +13,10 @@ export function checkServices(model: MeshModel): Map<string, string[]> {
   const index = new ServiceIndex(model.services);
   const out = new Map<string, string[]>();
   for (const s of model.services) {
-    const messages = [...conflictsWithOthers(index, s), ...ctx.routes.of(s).flatMap((r) => routeProblems(ctx, s, r))];
+    const messages = [
+      ...conflictsWithOthers(index, s), ...placementProblems(s), ...ctx.routes.of(s).flatMap((r) => routeProblems(ctx, s, r)),
+      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)),
+    ];
     if (messages.length > 0) out.set(s.path, [...new Set(messages)]);
   }
   return out;
@@ -29,6 +32,7 @@ class ServiceIndex {
       this.order.set(s, i);
       this.add(`name:${s.name}`, s);
       this.add(`fqdn:${s.fqdn}`, s);
+      if (s.external) for (const c of s.clusters) this.add(`external:${c}:${s.external.host}:${s.external.port}`, s);
       if (s.vip !== undefined) this.add(`vip:${s.vip}`, s);
     });
   }
@@ -62,7 +66,42 @@ function conflictsWithOthers(index: ServiceIndex, s: ServiceModel): string[] {
     }
     if (s.vip !== undefined && o.vip === s.vip) out.push(`vip: "${s.vip}" is also pinned by ${o.path} (each host needs its own address)`);
   }
+  const x = s.external;
+  const externalKeys = x ? s.clusters.map((c) => `external:${c}:${x.host}:${x.port}`) : [];
+  const sameExternal = index.others(s, ...externalKeys)[0];
+  if (x && sameExternal) {
+    out.push(`externalAccess.host: "${x.host}" on port ${x.port} is also exposed by ${sameExternal.path} in a cluster both run in `
+      + '(the ingress gateway would route the host to one of them; give each service its own external host)');
+  }
   return out;
+}
+
+/**
+ * A headless service's instance names (`kafka-0.kafka.<ns>...`) name one pod each. Placed in
+ * several clusters, each name would lead to a different pod per cluster: remote callers would
+ * be balanced between brokers that share a name, and in multi-primary mode Istio's DNS proxy
+ * answers pod names of the caller's network only (Istio 1.30.3 pkg/dns/server/name_table.go:83-112).
+ */
+function placementProblems(s: ServiceModel): string[] {
+  if (s.instances === 0 || s.clusters.length < 2) return [];
+  return [`additionalClusters: a headless service cannot run in more than one cluster (it runs in ${s.clusters.join(', ')}): `
+    + `each instance name such as ${s.serviceName}-0 would name a different pod in each cluster `
+    + '(declare one service per cluster, with its own serviceName)'];
+}
+
+/**
+ * Federated: a caller's ServiceEntry for the host must not meet a Kubernetes Service of the
+ * same host in its cluster. In the service's own namespace the Kubernetes Service wins and the
+ * entry's endpoints are merged into it (Istio 1.30.3 pilot/pkg/model/push_context.go:1571-1582,
+ * endpointshards.go:179-188); elsewhere the caller's own namespace wins (sidecar.go:744-773) but
+ * DNS answers with the Service's address. Either way the call does not go where the intent says.
+ */
+function hostShadowed(ctx: PlanContext, index: ServiceIndex, s: ServiceModel, r: Route): string[] {
+  if (ctx.model.discovery !== 'federated' || r.kind === 'local' || r.kind === 'ingress') return [];
+  const other = index.others(s, `fqdn:${s.fqdn}`).find((o) => o.clusters.includes(r.from.cluster));
+  if (!other) return [];
+  return [`serviceName: "${s.serviceName}" in namespace "${s.namespace}" is called from cluster ${r.from.cluster}, where ${other.path} `
+    + 'runs a Kubernetes Service with the same host: callers there would reach that one (give one of them another serviceName or namespace)'];
 }
 
 /** What cannot work on one route: a gateway without an address, hops Istio cannot make. */

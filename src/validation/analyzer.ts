@@ -129,11 +129,21 @@ function duplicateHosts(c: ClusterIndex): Finding[] {
     const objs = c.of(kind);
     const hostsOf = (o: any): string[] => (kind === 'DestinationRule' ? [o.spec?.host] : o.spec?.hosts ?? []);
     return pairsSharingAHost(objs.map(hostsOf)).flatMap(([i, j]): Finding[] => {
-      if (!overlaps(visibility(objs[i]), visibility(objs[j]))) return [];
+      if (!overlaps(visibility(objs[i]), visibility(objs[j])) || boundToOtherWorkloads(objs[i], objs[j])) return [];
       const shared = hostsOf(objs[i]).filter((h) => hostsOf(objs[j]).includes(h));
       return [error('INTENTS', objs[j], `is a second ${kind} for host "${shared[0]}" visible to the same namespaces as ${id(objs[i])}`)];
     });
   });
+}
+
+/**
+ * Rules bound to different workloads (`workloadSelector`) never meet: a proxy uses the rule
+ * whose selector matches it (Istio 1.30.3 pilot/pkg/model/sidecar.go:637-662).
+ */
+function boundToOtherWorkloads(a: any, b: any): boolean {
+  const sa = a.spec?.workloadSelector?.matchLabels;
+  const sb = b.spec?.workloadSelector?.matchLabels;
+  return !!sa && !!sb && JSON.stringify(Object.entries(sa).sort()) !== JSON.stringify(Object.entries(sb).sort());
 }
 
 /** Index pairs [i, j] (i < j, sorted) of lists that share at least one host. */

@@ -89,9 +89,7 @@ describe('sameNetwork route (multi-primary)', () => {
   const m = mesh(clusters, [service('web', ['a'], { clients: [client('ui', ['b'])] })], { discovery: 'multi-primary' });
 
   test('no ServiceEntry and no east-west Gateway: istiod knows the remote pods', () => {
-    expect(keys(m)).toEqual([
-      'a DestinationRule default/web', 'a PeerAuthentication default/web', 'a AuthorizationPolicy default/web', 'b DestinationRule default/web',
-    ]);
+    expect(keys(m)).toEqual(['a PeerAuthentication default/web', 'a AuthorizationPolicy default/web', 'b DestinationRule default/web']);
   });
 
   test('a service without a sidecar is called in plain text on the same network', () => {
@@ -106,9 +104,9 @@ describe('ingress route', () => {
 
   test('gateway, its own traffic policy, the route, and client IP ranges enforced at the gateway', () => {
     expect(keys(m)).toEqual([
-      'a DestinationRule default/web', 'a PeerAuthentication default/web', 'a AuthorizationPolicy default/web',
-      'a Gateway istio-system/web-ingress', 'a DestinationRule istio-system/web-ingress', 'a VirtualService default/web-ingress',
-      'a AuthorizationPolicy istio-system/web-ingress',
+      'a PeerAuthentication default/web', 'a AuthorizationPolicy default/web',
+      'a DestinationRule istio-system/web-ingress', 'a VirtualService default/web-ingress', 'a AuthorizationPolicy istio-system/web-ingress',
+      'a Gateway istio-system/lc1-ingress',
     ]);
     expect(find(m, 'a DestinationRule istio-system/web-ingress').spec).toMatchObject({ workloadSelector: { matchLabels: { istio: 'ingressgateway' } } });
   });

@@ -117,7 +117,8 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
     const protocols = sidecar ? s.protocols : s.protocols.slice(0, 1);
     const http = protocols.every((p) => HTTPISH.has(p));
     const anyHttp = protocols.some((p) => HTTPISH.has(p));
-    const headless = s.instances > 0 && spec.discovery === 'federated' && sidecar;
+    // A headless service runs in one cluster (its instance names name one pod each) and names its peers' identity.
+    const headless = s.instances > 0 && spec.discovery === 'federated' && sidecar && (s.extraCluster === undefined || s.extraCluster === s.cluster);
     const lb = !sidecar || s.lb === undefined ? undefined
       : { round: LoadBalancer.roundRobin(), least: LoadBalancer.leastRequest(), random: LoadBalancer.random(), source: LoadBalancer.consistentHashBySourceIp(),
         cookie: http ? LoadBalancer.consistentHashByCookie({ name: 'session', ttl: Duration.minutes(5) }) : LoadBalancer.consistentHashBySourceIp(),
@@ -125,10 +126,13 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
         query: http ? LoadBalancer.consistentHashByQueryParameter('u') : LoadBalancer.random() }[s.lb];
     const props: InboundServiceProps = {
       namespace: s.namespace,
-      ports: protocols.map((protocol, j) => ({ port: s.ports[j], targetPort: Math.min(65535, s.ports[j] + s.targetOffset), protocol })),
+      // Distinct ports keep distinct container ports (a wrap, not a clamp): a headless service's
+      // instances are dialled on the container port, so two ports cannot share one.
+      ports: protocols.map((protocol, j) => ({ port: s.ports[j], targetPort: ((s.ports[j] + s.targetOffset - 1) % 65535) + 1, protocol })),
       sidecar,
       headless,
       instances: headless ? s.instances : undefined,
+      serviceAccount: headless ? `svc${i}` : undefined,
       trafficPolicy: sidecar ? {
         loadBalancer: lb,
         connectionPool: s.pool && { maxConnections: s.pool.maxConnections, connectTimeout: Duration.millis(s.pool.connectTimeoutMs) },

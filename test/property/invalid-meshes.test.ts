@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { MeshApp } from '../../src';
 import { buildMesh, mutatedMeshSpec, runs } from './arbitraries';
 
-const RUNS = runs(1000);
+const RUNS = runs(300);
 let ran = 0;
 afterAll(() => {
   if (process.env.FUZZ_RUNS) console.log(`invalid meshes: ${ran} random mutations rejected with a clear error and no output`);
