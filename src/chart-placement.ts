@@ -17,7 +17,7 @@ const declared = new WeakMap<Chart, MeshCluster[]>();
  * Calling it again adds clusters.
  */
 export function placeChart(chart: Chart, clusters: readonly MeshCluster[]): void {
-  const path = (chart as any)?.node?.path ?? String(chart);
+  const path = pathOf(chart) ?? String(chart);
   if (!(chart instanceof Chart)) throw new IntentError(path, 'chart', path, 'is not a cdk8s Chart (placeChart places whole charts)');
   if (MeshCluster.isMeshCluster(chart)) throw new IntentError(path, 'chart', path, 'is a mesh cluster already; place ordinary charts only');
   if (!Array.isArray(clusters) || clusters.length === 0) {
@@ -26,7 +26,7 @@ export function placeChart(chart: Chart, clusters: readonly MeshCluster[]): void
   const list = declared.get(chart) ?? [];
   clusters.forEach((c, i) => {
     if (!MeshCluster.isMeshCluster(c)) {
-      throw new IntentError(path, `clusters[${i}]`, (c as any)?.node?.path ?? c, 'is not a mesh cluster (use mesh.cluster("<name>"))');
+      throw new IntentError(path, `clusters[${i}]`, pathOf(c) ?? c, 'is not a mesh cluster (use mesh.cluster("<name>"))');
     }
     if (c.node.root !== chart.node.root) {
       throw new IntentError(path, `clusters[${i}]`, c.node.path, 'belongs to another App than the chart (declare both in one App)');
@@ -46,4 +46,10 @@ export function clustersOfChart(chart: Chart): MeshCluster[] {
   const enclosing = scopes.slice(1).find(MeshCluster.isMeshCluster);
   const placed = scopes.flatMap((s) => (s instanceof Chart ? declared.get(s) ?? [] : []));
   return [...new Set([...(enclosing ? [enclosing] : []), ...placed])];
+}
+
+/** The construct path of something given from plain JavaScript, if it is a construct. */
+function pathOf(x: unknown): string | undefined {
+  const node = (x as { node?: { path?: unknown } } | null | undefined)?.node;
+  return typeof node?.path === 'string' ? node.path : undefined;
 }

@@ -34,10 +34,17 @@ export class TlsCredential {
     if (s.kind === 'secret') return { name: s.name };
     const hasCert = typeof s.certificate === 'string' && s.certificate.includes('-----BEGIN CERTIFICATE-----');
     const hasKey = typeof s.privateKey === 'string' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s.privateKey);
-    if (!hasCert && hasKey) p.addMessage(`${field}.certificate`, 'is missing: a private key was given without its certificate (PEM "BEGIN CERTIFICATE")');
+    if (!hasCert && hasKey) {
+      p.addMessage(`${field}.certificate`, 'is missing: a private key was given without its certificate (PEM "BEGIN CERTIFICATE")');
+    }
     else if (!hasCert) p.add(`${field}.certificate`, s.certificate, 'is not a PEM certificate');
-    if (!hasKey) p.addMessage(`${field}.privateKey`, hasCert ? 'is missing or not PEM: a certificate needs its private key' : 'is missing or not PEM');
-    if (containsPrivateKey(s.certificate)) p.addMessage(`${field}.certificate`, 'holds a PEM private key (redacted): the certificate chain goes into tls.crt, which is not secret; give the key as privateKey');
+    if (!hasKey) {
+      p.addMessage(`${field}.privateKey`, hasCert ? 'is missing or not PEM: a certificate needs its private key' : 'is missing or not PEM');
+    }
+    if (containsPrivateKey(s.certificate)) {
+      p.addMessage(`${field}.certificate`,
+        'holds a PEM private key (redacted): the certificate chain goes into tls.crt, which is not secret; give the key as privateKey');
+    }
     return { name: s.name, pem: { certificate: s.certificate, privateKey: s.privateKey } };
   }
 }
@@ -64,8 +71,12 @@ export class ClientCertificateAuthority {
   /** @internal */
   public _bind(p: Problems, field: string): string | undefined {
     if (this.spec.kind === 'in-secret') return undefined;
-    if (typeof this.spec.pem !== 'string' || !this.spec.pem.includes('-----BEGIN CERTIFICATE-----')) p.add(field, this.spec.pem, 'is not a PEM CA certificate');
-    else if (containsPrivateKey(this.spec.pem)) p.addMessage(field, 'holds a PEM private key (redacted): a CA bundle holds only certificates (the CA key never leaves your CA)');
+    if (typeof this.spec.pem !== 'string' || !this.spec.pem.includes('-----BEGIN CERTIFICATE-----')) {
+      p.add(field, this.spec.pem, 'is not a PEM CA certificate');
+    }
+    else if (containsPrivateKey(this.spec.pem)) {
+      p.addMessage(field, 'holds a PEM private key (redacted): a CA bundle holds only certificates (the CA key never leaves your CA)');
+    }
     return this.spec.pem;
   }
 }
@@ -119,7 +130,8 @@ export class ExternalAccess {
     const allowed = ['host', 'credential', 'port', 'servicePort', 'remoteIpBlocks', ...(this.mode === 'MUTUAL' ? ['clientCa'] : [])];
     if (this.options === undefined || this.options === null) {
       // From JavaScript, `ExternalAccess.simple(undefined)` must not silently mean "no external access".
-      p.add(field, this.options, `has no options: ExternalAccess.${this.mode.toLowerCase()}({ host, credential${this.mode === 'MUTUAL' ? ', clientCa' : ''} }) needs them`);
+      p.add(field, this.options,
+        `has no options: ExternalAccess.${this.mode.toLowerCase()}({ host, credential${this.mode === 'MUTUAL' ? ', clientCa' : ''} }) needs them`);
       return undefined;
     }
     if (!checkKnownKeys(p, field, this.options, allowed)) return undefined;
@@ -136,7 +148,8 @@ export class ExternalAccess {
     }
     const remoteIpBlocks = o.remoteIpBlocks ?? [];
     if (!Array.isArray(remoteIpBlocks)) p.add(`${field}.remoteIpBlocks`, remoteIpBlocks, 'is not a list of CIDR blocks');
-    else for (let i = 0; i < remoteIpBlocks.length; i++) if (!isCidrOrIp(remoteIpBlocks[i])) p.add(`${field}.remoteIpBlocks[${i}]`, remoteIpBlocks[i], 'is not an IP address or CIDR block');
+    else for (let i = 0; i < remoteIpBlocks.length; i++) if (!isCidrOrIp(remoteIpBlocks[i])) p.add(`${field}.remoteIpBlocks[${i}]`,
+      remoteIpBlocks[i], 'is not an IP address or CIDR block');
     if (!(o.credential instanceof TlsCredential)) {
       p.add(`${field}.credential`, o.credential, `is required for ${this.mode} (TlsCredential.fromSecret("<secret>"))`);
       return undefined;
@@ -145,7 +158,9 @@ export class ExternalAccess {
     let caPem: string | undefined;
     if (this.mode === 'MUTUAL') {
       const ca = (o as MutualExternalAccessOptions).clientCa;
-      if (!(ca instanceof ClientCertificateAuthority)) p.add(`${field}.clientCa`, ca, 'is required for MUTUAL (ClientCertificateAuthority.inCredentialSecret() or .fromPem(...))');
+      if (!(ca instanceof ClientCertificateAuthority)) {
+        p.add(`${field}.clientCa`, ca, 'is required for MUTUAL (ClientCertificateAuthority.inCredentialSecret() or .fromPem(...))');
+      }
       else caPem = ca._bind(p, `${field}.clientCa`);
     }
     return {

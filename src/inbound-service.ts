@@ -8,8 +8,8 @@ import { isDnsLabel, serviceFqdn } from './names';
 import { checkKnownKeys, show } from './problems';
 import { placementOf } from './placement';
 import {
-  checkInstancePorts, checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal, resolveIdentity,
-  resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
+  checkInstancePorts, checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal,
+  resolveIdentity, resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
 } from './service-props';
 import type { InboundServiceProps } from './service-props';
 
@@ -32,7 +32,8 @@ export class InboundService extends IntentConstruct implements IInboundService {
     const problems = [...read.problems];
     const namespace = read.namespace ?? 'default';
     if (props?.namespace !== undefined && props.namespace !== namespace) {
-      problems.push({ field: 'namespace', value: props.namespace, message: `differs from the Service's namespace "${namespace}" (the policies must go where the Service is)` });
+      const message = `differs from the Service's namespace "${namespace}" (the policies must go where the Service is)`;
+      problems.push({ field: 'namespace', value: props.namespace, message });
     }
     const inbound = new InboundService(scope, id, {
       namespace: read.namespace,

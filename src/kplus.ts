@@ -37,15 +37,23 @@ export interface KplusServiceReading {
 }
 
 /** The rendered manifest of a construct that should be a Service, or why it is not one. */
-function serviceManifest(service: IConstruct): { manifest?: { metadata?: { namespace?: string }; spec?: any }; problem?: KplusProblem } {
+/** The parts of a rendered Service this module reads. */
+interface ServiceJson {
+  readonly metadata?: { readonly namespace?: string };
+  readonly spec?: { readonly ports?: KubePort[]; readonly selector?: Record<string, string> };
+}
+
+function serviceManifest(service: IConstruct): { manifest?: ServiceJson; problem?: KplusProblem } {
   let obj: ApiObject;
   try {
     obj = ApiObject.of(service);
   } catch {
-    return { problem: { field: 'service', value: service?.node?.path ?? service, message: 'is not a cdk8s-plus Service (pass what deployment.exposeViaService() returns)' } };
+    const message = 'is not a cdk8s-plus Service (pass what deployment.exposeViaService() returns)';
+    return { problem: { field: 'service', value: service?.node?.path ?? service, message } };
   }
   if (obj.kind !== 'Service') {
-    return { problem: { field: 'service', value: service.node.path, message: `is a ${obj.kind}, not a Service (pass the Service: deployment.exposeViaService() returns one)` } };
+    const message = `is a ${obj.kind}, not a Service (pass the Service: deployment.exposeViaService() returns one)`;
+    return { problem: { field: 'service', value: service.node.path, message } };
   }
   return { manifest: obj.toJson() };
 }
@@ -79,12 +87,14 @@ export function kubernetesPortProtocol(name: string | undefined, appProtocol: st
 function readPort(p: KubePort, i: number, protocol: ProtocolInput | undefined, problems: KplusProblem[]): ServicePortProps {
   const at = `ports[${i}]`;
   if (p.protocol === 'UDP' || p.protocol === 'SCTP') {
-    problems.push({ field: `${at}.protocol`, value: p.protocol, message: `is not proxied by Istio (port ${p.port}); only TCP-based ports can be mesh services` });
+    const message = `is not proxied by Istio (port ${p.port}); only TCP-based ports can be mesh services`;
+    problems.push({ field: `${at}.protocol`, value: p.protocol, message });
   }
   const read = kubernetesPortProtocol(p.name, p.appProtocol);
   if (read && protocol !== undefined && String(protocol).toUpperCase() !== read) {
     const source = p.appProtocol !== undefined ? `appProtocol "${p.appProtocol}"` : `name "${p.name}"`;
-    problems.push({ field: 'protocol', value: protocol, message: `disagrees with the Service's port ${p.port} (${source}: ${read}); Istio uses the Service's, so drop protocol or fix the port` });
+    const message = `disagrees with the Service's port ${p.port} (${source}: ${read}); Istio uses the Service's, so drop protocol or fix the port`;
+    problems.push({ field: 'protocol', value: protocol, message });
   }
   const targetPort = typeof p.targetPort === 'number' ? p.targetPort : undefined;
   // A port whose name carries no protocol keeps its name, so the port checks can say so.

@@ -65,7 +65,9 @@ function clusterManifests(app: App): ClusterManifests[] {
   const objectErrors: string[] = [];
   const result: ClusterManifests[] = [];
   for (const chart of clusters) {
-    if (seen.has(chart.clusterName)) collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
+    if (seen.has(chart.clusterName)) {
+      collisions.push(`cluster directory "${chart.clusterName}" is produced by both ${seen.get(chart.clusterName)} and ${chart.node.path}`);
+    }
     seen.set(chart.clusterName, chart.node.path);
     const objects = [...chart._renderObjects(), ...(placed.get(chart) ?? []).flatMap((c) => c.toJson())];
     const owner = (obj: any) => owners.get(`${chart.mesh.node.path}\n${obj.metadata?.labels?.[SERVICE_INTENT_LABEL]}`) ?? chart.mesh.node.path;

@@ -80,7 +80,9 @@ function boundedJson(value: unknown, limit: number): string {
     else if (seen.has(v)) out += '"[circular]"';
     else {
       seen.add(v);
-      const entries = Array.isArray(v) ? v.map((x) => [undefined, x] as const) : Object.keys(v).map((k) => [k, (v as any)[k]] as const);
+      const entries = Array.isArray(v)
+        ? v.map((x) => [undefined, x] as const)
+        : Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, x] as const);
       out += Array.isArray(v) ? '[' : '{';
       entries.forEach(([k, x], i) => {
         if (out.length > limit) return;
@@ -168,7 +170,8 @@ export function checkKnownKeys(p: Problems, field: string, obj: unknown, allowed
   for (const k of Object.keys(obj)) {
     if (allowed.includes(k)) continue;
     const hint = suggest(k, allowed);
-    p.add(field ? `${field}.${k}` : k, (obj as Record<string, unknown>)[k], `is not a known setting${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(', ')}`);
+    p.add(field ? `${field}.${k}` : k, (obj as Record<string, unknown>)[k],
+      `is not a known setting${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(', ')}`);
   }
   return true;
 }

@@ -66,7 +66,9 @@ function kplusIdentity(source: IKplusIdentitySource, allowDefault: boolean): { s
   const what = `${source?.node?.path ?? show(source)} (${source?.resourceType ?? 'not a cdk8s-plus object'})`;
   if (source?.resourceType === 'serviceaccounts') return { serviceAccount: source.name };
   if (source?.resourceType === 'services') {
-    return { serviceAccount: 'default', problem: `${what} is a Service; a client is identified by its pods' service account: pass the workload (Deployment, StatefulSet, Pod, ...) or its ServiceAccount` };
+    const problem = `${what} is a Service; a client is identified by its pods' service account: `
+      + 'pass the workload (Deployment, StatefulSet, Pod, ...) or its ServiceAccount';
+    return { serviceAccount: 'default', problem };
   }
   if (source?.serviceAccount?.name) return { serviceAccount: source.serviceAccount.name };
   if (allowDefault) return { serviceAccount: 'default' };

@@ -183,7 +183,8 @@ export function checkInstancePorts(p: Problems, ports: readonly PortModel[]): vo
   ports.forEach((port, i) => {
     const first = ports.findIndex((q) => q.targetPort === port.targetPort);
     if (first < i) {
-      p.add('ports', port.targetPort, `is the container port of both port ${ports[first].number} and port ${port.number}; a headless service's instances `
+      p.add('ports', port.targetPort,
+        `is the container port of both port ${ports[first].number} and port ${port.number}; a headless service's instances `
         + 'are dialled on the container port, so each port needs its own (give them different targetPorts, or drop one)');
     }
   });
@@ -370,7 +371,8 @@ function missingProtocol(r: RawPort): string {
   const allowed = PROTOCOLS.join(', ');
   if (typeof r.name !== 'string') return `is required for port ${r.port} (${allowed})`;
   return `is required for port ${r.port}: its name "${r.name}" names no protocol, and Istio reads the protocol from the name's prefix `
-    + `(http-, http2-, grpc-, tcp-, tls- or https-) or the port's appProtocol; rename the port (e.g. "http-${r.name}"), or give protocol (${allowed})`;
+    + '(http-, http2-, grpc-, tcp-, tls- or https-) or the port\'s appProtocol; '
+    + `rename the port (e.g. "http-${r.name}"), or give protocol (${allowed})`;
 }
 
 /** One port, every field checked so that one synth reports all of its mistakes. */

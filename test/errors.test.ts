@@ -221,6 +221,7 @@ const cases: Array<[string, () => App, RegExp]> = [
   ['headless not a boolean', () => service({ headless: 'false' }), /headless: "false" is not true or false/],
   ['service mesh not a string', () => service({ serviceMesh: ['istio'] }), /serviceMesh: \["istio"\] is not supported \(only "istio"\)/],
   ['user data not an object', () => service({ userData: 'abc' }), /userData: "abc" is not an object/],
+  // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
   ['sparse namespace list', () => service({ allowedNamespaces: [, 'a'] }), /allowedNamespaces\[0\]: undefined is not a namespace name/],
   ['headless instance host label too long', () => service({ ...tcp, serviceName: 'a'.repeat(62), headless: true, instances: 12 }), /serviceName: "a{62}" is too long for a headless service: instance host label "a{62}-11" exceeds 63 characters/],
   ['misspelled external access option', () => service({ externalAccess: ExternalAccess.simple(any({ hosts: 'a.example.com', credential: TlsCredential.fromSecret('c') })) }), /externalAccess\.hosts: "a\.example\.com" is not a known setting \(did you mean "host"\?\)/],

@@ -9,7 +9,7 @@ import { IstioIntentsValidation, IstioIntentsValidationProps, MeshApp, writeClus
 import { intentBundles, synthBundle } from '../apps/intents';
 import { APPS } from '../apps/registry';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { ValidationContext: CliValidationContext } = require('cdk8s-cli/plugins') as { ValidationContext: typeof ValidationContext };
 
 let dir: string;
@@ -125,7 +125,7 @@ describe('the cdk8s validation plugin', () => {
   });
 
   test('the package entry cdk8s.yaml points at loads the plugin class', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const entry = require(path.join(__dirname, '..', 'validation-plugin.js'));
     expect(new entry.IstioIntentsValidation()).toBeInstanceOf(entry.IstioIntentsValidation);
     expect(typeof entry.IstioIntentsValidation.prototype.validate).toBe('function');

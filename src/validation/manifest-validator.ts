@@ -223,7 +223,9 @@ function contentKey(obj: any): string | undefined {
   try {
     return JSON.stringify(obj, (k, v) => {
       if (k === 'metadata' && v === obj.metadata) return undefined;
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v))) throw new Error('not keyable');
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v))) {
+        throw new Error('not keyable');
+      }
       return v;
     });
   } catch {
