@@ -8,11 +8,12 @@ import { objectFileProblem } from './output/file-names';
 import { ClusterManifests, manifestFileName, manifestText } from './output/manifests';
 import { objectLabel, objectProblems } from './output/object-checks';
 import { writeClusters } from './output/write-clusters';
-import type { WriteReport } from './output/writer';
+import type { WriteOptions, WriteReport } from './output/writer';
+import { phase } from './progress';
 import { SERVICE_INTENT_LABEL } from './render/labels';
 
 export { manifestFileName, manifestText, writeClusters };
-export type { ClusterManifests, WriteReport };
+export type { ClusterManifests, WriteOptions, WriteReport };
 
 /** An ordinary chart that belongs to no mesh cluster, and the file it is written to. */
 export interface ChartManifests {
@@ -43,7 +44,7 @@ export function validateApp(app: App): void {
  */
 export function synthClusters(app: App): ClusterManifests[] {
   validateApp(app);
-  return clusterManifests(app);
+  return phase('files', () => clusterManifests(app), (clusters) => clusters.reduce((n, c) => n + c.files.size, 0));
 }
 
 /**
