@@ -1,5 +1,5 @@
 /** Writes synthesized clusters (objects) through the output writer, as YAML text. */
-import { ClusterManifests, manifestText } from './manifests';
+import { ClusterManifests, ManifestTexts } from './manifests';
 import { WriteOptions, WriteReport, writeClusterTexts } from './writer';
 
 /**
@@ -8,6 +8,7 @@ import { WriteOptions, WriteReport, writeClusterTexts } from './writer';
  * everything that will be written has been synthesized (and so validated).
  */
 export function writeClusters(outdir: string, clusters: readonly ClusterManifests[], options: WriteOptions = {}): WriteReport {
-  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, manifestText(obj)])) }));
+  const manifests = new ManifestTexts();
+  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, manifests.text(obj)])) }));
   return writeClusterTexts(outdir, texts, options);
 }
