@@ -10,6 +10,7 @@ import { BundleError, bundleFiles, loadBundleTexts } from '../src/intents/load';
 import { APPS } from '../apps/registry';
 import { intentBundles, synthBundle } from '../apps/intents';
 import { validateManifests } from '../src/validation/manifest-validator';
+import { withWarningSink } from '../src/warning-sink';
 import schema = require('../src/intents/intent-bundle.schema.json');
 import { readTree } from './support/synth';
 
@@ -139,6 +140,28 @@ clients:
 ` }];
     const files = buildBundle(loadBundleTexts(texts)).synth().find((c) => c.cluster === 'cluster02')!.files;
     expect(files.get('authorizationpolicy.default.httpbin.yaml').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/default/sa/web'] } }] }]);
+  });
+
+  test('logicalCloud.strict (default false): true makes synth warnings problems at the bundle location', () => {
+    const bundle = (strict: string) => `${CLOUD.replace('  name: lc1\n', `  name: lc1\n${strict}`)}
+inboundServices:
+  - metadata: { name: httpbin }
+    spec: { application: httpbin, protocol: HTTP, port: "8000", loadBalancing: { httpCookie: { name: user, ttl: 60s } } }
+clients:
+  - { inboundService: httpbin, metadata: { name: sleep, application: sleep } }
+`;
+    const hashing = 'consistent hashing by cookie cannot hold for callers in other clusters (cluster01/default): '
+      + 'the east-west gateway forwards their TLS connection and balances per TCP connection';
+    for (const strict of ['', '  strict: false\n']) {
+      const warnings: string[] = [];
+      const clusters = withWarningSink((w) => warnings.push(w), () => buildBundle(loadBundleTexts([{ file: 'b.yaml', text: bundle(strict) }])).synth());
+      expect(clusters.map((c) => c.cluster)).toEqual(['cluster01', 'cluster02']);
+      expect(warnings).toEqual([`[lc1/cluster02/inbound:httpbin] trafficPolicy.loadBalancer: ${hashing}`]);
+    }
+    expect(problems({ 'b.yaml': bundle('  strict: true\n') })).toEqual([
+      `b.yaml#1 $.inboundServices[0].spec.loadBalancing: ${hashing} (a warning; strict: true makes it an error)`,
+    ]);
+    expect(problems({ 'b.yaml': bundle('  strict: "yes"\n') })).toEqual(['b.yaml#1 $.logicalCloud.strict: "yes" must be boolean']);
   });
 
   test('a directory is merged in file-name order', () => {

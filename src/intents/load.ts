@@ -8,11 +8,14 @@
  * reported together. Items left out are remembered by name, so what refers to them is not
  * reported a second time.
  */
-import Ajv, { ErrorObject } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import Ajv, { DefinedError, ErrorObject } from 'ajv';
+import { parseAllDocuments, YAMLError } from 'yaml';
 import { containsPrivateKey, pathKey, redactSecrets, show, suggest } from '../problems';
+import {
+  EmcoAccessPointJson, EmcoClientsIntentJson, EmcoInboundIntentJson, ClientJson, InboundServiceJson, LogicalCloudJson, SecurityIntentJson,
+} from './bundle-json';
+import schema from './intent-bundle.schema.json';
 import { BundleSource, readBundleSources } from './read';
-import schema = require('./intent-bundle.schema.json');
 
 /** Most YAML alias expansions per document (a "billion laughs" bundle stops here). */
 export const MAX_YAML_ALIASES = 100;
@@ -38,16 +41,16 @@ export interface Excluded {
   readonly apps: Set<string>;
 }
 
-/** The merged bundle, each item with its origin. */
+/** The merged bundle, each item with its origin. Only items the schema accepted are in it. */
 export interface LoadedBundle {
-  readonly logicalCloud?: Located<any>;
+  readonly logicalCloud?: Located<LogicalCloudJson>;
   readonly placement: Map<string, Located<string[]>>;
-  readonly inboundServices: Located<any>[];
-  readonly clients: Located<any>[];
-  readonly securityIntents: Located<any>[];
-  readonly emcoInboundIntents: Located<any>[];
-  readonly emcoClientsIntents: Located<any>[];
-  readonly emcoAccessPoints: Located<any>[];
+  readonly inboundServices: Located<InboundServiceJson>[];
+  readonly clients: Located<ClientJson>[];
+  readonly securityIntents: Located<SecurityIntentJson>[];
+  readonly emcoInboundIntents: Located<EmcoInboundIntentJson>[];
+  readonly emcoClientsIntents: Located<EmcoClientsIntentJson>[];
+  readonly emcoAccessPoints: Located<EmcoAccessPointJson>[];
   /** Problems found while reading (files, YAML, schema, secrets); reported with the builder's. */
   readonly problems: string[];
   readonly excluded: Excluded;
@@ -69,7 +72,7 @@ export class BundleError extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
-const validateDocument = ajv.compile<any>(schema);
+const validateDocument = ajv.compile(schema);
 
 /** JSON path from path segments (`["inboundServices", "0", "spec"]` → `$.inboundServices[0].spec`). */
 function jsonPath(segments: readonly string[]): string {
@@ -80,22 +83,28 @@ function segmentsOf(instancePath: string): string[] {
   return instancePath.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function describe(e: ErrorObject): { path: string; message: string } {
+/** A schema error as a bundle problem: where, and what is expected there. */
+function describe(error: ErrorObject): { path: string; message: string } {
+  // Ajv's own keywords: the keyword tells the shape of the params.
+  const e = error as DefinedError;
   const segments = segmentsOf(e.instancePath);
   const p = jsonPath(segments);
   switch (e.keyword) {
     case 'additionalProperties': {
-      const field = (e.params as any).additionalProperty as string;
-      const known = Object.keys((e.parentSchema as any)?.properties ?? {});
+      const field = e.params.additionalProperty;
+      const known = Object.keys(e.parentSchema?.properties ?? {});
       const hint = suggest(field, known);
-      return { path: jsonPath([...segments, field]), message: `is not a known field${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of: ${known.join(', ')}` };
+      const message = `is not a known field${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of: ${known.join(', ')}`;
+      return { path: jsonPath([...segments, field]), message };
     }
     case 'required':
-      return { path: jsonPath([...segments, (e.params as any).missingProperty]), message: 'is required' };
-    case 'enum':
-      return { path: p, message: `${show(e.data)} is not one of ${(e.params as any).allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}` };
+      return { path: jsonPath([...segments, e.params.missingProperty]), message: 'is required' };
+    case 'enum': {
+      const allowed = e.params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ');
+      return { path: p, message: `${show(e.data)} is not one of ${allowed}` };
+    }
     case 'type':
-      return { path: p, message: `${show(e.data)} must be ${String((e.params as any).type).replace(',', ' or ')}` };
+      return { path: p, message: `${show(e.data)} must be ${String(e.params.type).replace(',', ' or ')}` };
     default:
       return { path: p, message: `${show(e.data)} ${e.message}` };
   }
@@ -119,35 +128,42 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 function scanValues(value: unknown, segments: string[], found: Array<{ segments: string[]; message: string }>): void {
   if (typeof value === 'string') {
     if (containsPrivateKey(value)) {
-      found.push({ segments, message: 'holds a PEM private key (redacted); keys are never accepted in a bundle, which gets committed: put it in a Secret and name the Secret (credentialName)' });
+      const message = 'holds a PEM private key (redacted); keys are never accepted in a bundle, which gets committed: '
+        + 'put it in a Secret and name the Secret (credentialName)';
+      found.push({ segments, message });
     }
     return;
   }
   if (typeof value !== 'object' || value === null) return;
-  for (const key of Object.keys(value)) {
-    const child = [...segments, key];
-    if (containsPrivateKey(key)) found.push({ segments: child, message: 'has a PEM private key as a key (redacted); keys are never accepted in a bundle' });
-    else if (RESERVED_KEYS.has(key)) found.push({ segments: child, message: `${show(key)} cannot be used as a key (a reserved JavaScript name the generated objects cannot carry)` });
-    else scanValues((value as any)[key], child, found);
+  for (const [key, child] of Object.entries(value)) {
+    const at = [...segments, key];
+    if (containsPrivateKey(key)) {
+      found.push({ segments: at, message: 'has a PEM private key as a key (redacted); keys are never accepted in a bundle' });
+    } else if (RESERVED_KEYS.has(key)) {
+      found.push({ segments: at, message: `${show(key)} cannot be used as a key (a reserved JavaScript name the generated objects cannot carry)` });
+    } else {
+      scanValues(child, at, found);
+    }
   }
 }
 
-function emptyBundle(problems: string[]) {
+/** A bundle while its documents are read: the logical cloud is set by the document declaring it. */
+type MutableBundle = { -readonly [K in keyof LoadedBundle]: LoadedBundle[K] };
+
+function emptyBundle(problems: string[]): MutableBundle {
   return {
-    logicalCloud: undefined as Located<any> | undefined,
+    logicalCloud: undefined,
     placement: new Map<string, Located<string[]>>(),
-    inboundServices: [] as Located<any>[],
-    clients: [] as Located<any>[],
-    securityIntents: [] as Located<any>[],
-    emcoInboundIntents: [] as Located<any>[],
-    emcoClientsIntents: [] as Located<any>[],
-    emcoAccessPoints: [] as Located<any>[],
+    inboundServices: [],
+    clients: [],
+    securityIntents: [],
+    emcoInboundIntents: [],
+    emcoClientsIntents: [],
+    emcoAccessPoints: [],
     problems,
     excluded: { inbound: new Set<string>(), clients: new Set<string>(), apps: new Set<string>() },
   };
 }
-
-type MutableBundle = ReturnType<typeof emptyBundle>;
 
 /** Parses and schema-checks a bundle from text documents (file name → text); problems are collected, not thrown. */
 export function loadBundleTexts(files: readonly BundleSource[], readProblems: readonly string[] = []): LoadedBundle {
@@ -156,7 +172,8 @@ export function loadBundleTexts(files: readonly BundleSource[], readProblems: re
   for (const { file, text } of files) {
     const deep = tooDeep(text);
     if (deep !== undefined) {
-      bundle.problems.push(`${file}: nests deeper than ${MAX_NESTING} levels at line ${deep} (a bundle needs a few; this looks like a resource exhaustion attempt)`);
+      const why = 'a bundle needs a few; this looks like a resource exhaustion attempt';
+      bundle.problems.push(`${file}: nests deeper than ${MAX_NESTING} levels at line ${deep} (${why})`);
       continue;
     }
     let docs: ReturnType<typeof parseAllDocuments>;
@@ -169,7 +186,9 @@ export function loadBundleTexts(files: readonly BundleSource[], readProblems: re
     }
     (Array.isArray(docs) ? docs : [docs]).forEach((d, i) => loadDocument(bundle, file, i + 1, d, text));
   }
-  if (bundle.problems.length === 0 && !bundle.logicalCloud) bundle.problems.push(`${files.map((f) => f.file).join(', ')}: $.logicalCloud is required (the clusters of the mesh)`);
+  if (bundle.problems.length === 0 && !bundle.logicalCloud) {
+    bundle.problems.push(`${files.map((f) => f.file).join(', ')}: $.logicalCloud is required (the clusters of the mesh)`);
+  }
   return bundle;
 }
 
@@ -198,10 +217,13 @@ function tooDeep(text: string): number | undefined {
   return undefined;
 }
 
+/** One document of a YAML stream. */
+type ParsedDocument = ReturnType<typeof parseAllDocuments>[number];
+
 /** At most this many YAML syntax errors per document are listed (the rest are counted). */
 const MAX_SYNTAX_ERRORS = 10;
 
-function syntaxErrors(file: string, doc: number, errors: any[], text: string): string[] {
+function syntaxErrors(file: string, doc: number, errors: readonly YAMLError[], text: string): string[] {
   const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((err) => {
     const pos = Array.isArray(err.pos) ? err.pos[0] : undefined;
     let at = '';
@@ -216,19 +238,26 @@ function syntaxErrors(file: string, doc: number, errors: any[], text: string): s
   return lines;
 }
 
-function loadDocument(bundle: MutableBundle, file: string, doc: number, d: any, text: string): void {
+/** The document's data, or undefined (with a problem) when YAML aliases expand too far or it cannot be converted. */
+function documentData(problems: string[], file: string, doc: number, d: ParsedDocument): { data: unknown } | undefined {
+  try {
+    return { data: d.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
+  } catch (e) {
+    const tooMany = /alias count/i.test((e as Error).message);
+    const why = tooMany
+      ? `YAML aliases expand too far (more than ${MAX_YAML_ALIASES} expansions: a resource exhaustion attempt?)`
+      : (e as Error).message.split('\n')[0];
+    problems.push(`${file}#${doc}: ${why}`);
+    return undefined;
+  }
+}
+
+function loadDocument(bundle: MutableBundle, file: string, doc: number, d: ParsedDocument, text: string): void {
   const problems = bundle.problems;
   problems.push(...syntaxErrors(file, doc, d.errors, text));
   if (d.errors.length > 0) return;
-  let data: any;
-  try {
-    data = d.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-  } catch (e) {
-    const tooMany = /alias count/i.test((e as Error).message);
-    problems.push(`${file}#${doc}: ${tooMany ? `YAML aliases expand too far (more than ${MAX_YAML_ALIASES} expansions: a resource exhaustion attempt?)` : (e as Error).message.split('\n')[0]}`);
-    return;
-  }
-  if (data === null || data === undefined) return; // an empty document
+  const data = documentData(problems, file, doc, d)?.data;
+  if (data === null || data === undefined) return; // an empty document, or one that cannot be converted
   const bad = new Set<string>();
   const report = (segments: string[], message: string) => {
     problems.push(`${file}#${doc} ${jsonPath(segments)}: ${message}`);
@@ -245,43 +274,69 @@ function loadDocument(bundle: MutableBundle, file: string, doc: number, d: any, 
   const found: Array<{ segments: string[]; message: string }> = [];
   scanValues(data, [], found);
   for (const f of found) report(f.segments, f.message);
-  if (typeof data !== 'object' || Array.isArray(data)) return;
+  if (!isPlainObject(data)) return;
   addItems(bundle, data, { file, doc }, (key) => bad.has(key) || (key.includes('/') && bad.has(key.slice(0, key.lastIndexOf('/')))));
 }
 
+/** Where a document is, and which of its items (by itemKey) have problems. */
+interface DocumentItems {
+  readonly bundle: MutableBundle;
+  readonly origin: (path: string) => Origin;
+  readonly isBad: (key: string) => boolean;
+}
+
 /** Adds a document's items to the bundle, leaving out those with problems (remembering their names). */
-function addItems(bundle: MutableBundle, data: any, at: { file: string; doc: number }, isBad: (key: string) => boolean): void {
-  const origin = (p: string): Origin => ({ ...at, path: p });
-  const problems = bundle.problems;
-  if (data.logicalCloud !== undefined && !isBad('logicalCloud')) {
-    if (bundle.logicalCloud) problems.push(`${where(origin('$.logicalCloud'))}: is declared again (first in ${where(bundle.logicalCloud.origin)}); a bundle has one logical cloud`);
-    else bundle.logicalCloud = { value: data.logicalCloud, origin: origin('$.logicalCloud') };
+function addItems(bundle: MutableBundle, data: Record<string, unknown>, at: Omit<Origin, 'path'>, isBad: (key: string) => boolean): void {
+  const items: DocumentItems = { bundle, origin: (p: string): Origin => ({ ...at, path: p }), isBad };
+  addLogicalCloud(items, data.logicalCloud);
+  addPlacement(items, data.placement);
+  const emco = isPlainObject(data.emco) ? data.emco : {};
+  addList(items, bundle.inboundServices, data.inboundServices, 'inboundServices', bundle.excluded.inbound);
+  addList(items, bundle.clients, data.clients, 'clients', bundle.excluded.clients);
+  addList(items, bundle.securityIntents, data.securityIntents, 'securityIntents');
+  addList(items, bundle.emcoInboundIntents, emco.inboundIntents, 'emco/inboundIntents', bundle.excluded.inbound);
+  addList(items, bundle.emcoClientsIntents, emco.clientsIntents, 'emco/clientsIntents', bundle.excluded.clients);
+  addList(items, bundle.emcoAccessPoints, emco.accessPoints, 'emco/accessPoints');
+}
+
+function addLogicalCloud({ bundle, origin, isBad }: DocumentItems, logicalCloud: unknown): void {
+  if (logicalCloud === undefined || isBad('logicalCloud')) return;
+  if (bundle.logicalCloud) {
+    const first = where(bundle.logicalCloud.origin);
+    bundle.problems.push(`${where(origin('$.logicalCloud'))}: is declared again (first in ${first}); a bundle has one logical cloud`);
+  } else {
+    // Validated by the schema (it has no problems).
+    bundle.logicalCloud = { value: logicalCloud as LogicalCloudJson, origin: origin('$.logicalCloud') };
   }
-  if (isPlainObject(data.placement) && !isBad('placement')) {
-    for (const [app, clusters] of Object.entries(data.placement)) {
-      const prev = bundle.placement.get(app);
-      if (isBad(`placement/${app}`)) bundle.excluded.apps.add(app);
-      else if (prev) problems.push(`${where(origin(`$.placement${pathKey(app)}`))}: is placed again (first in ${where(prev.origin)})`);
-      else bundle.placement.set(app, { value: clusters as string[], origin: origin(`$.placement${pathKey(app)}`) });
+}
+
+function addPlacement({ bundle, origin, isBad }: DocumentItems, placement: unknown): void {
+  if (!isPlainObject(placement) || isBad('placement')) return;
+  for (const [app, clusters] of Object.entries(placement)) {
+    const prev = bundle.placement.get(app);
+    if (isBad(`placement/${app}`)) bundle.excluded.apps.add(app);
+    else if (prev) bundle.problems.push(`${where(origin(`$.placement${pathKey(app)}`))}: is placed again (first in ${where(prev.origin)})`);
+    else bundle.placement.set(app, { value: clusters as string[], origin: origin(`$.placement${pathKey(app)}`) });
+  }
+}
+
+/** Adds the items of a list the schema accepted as `T`; the names of those left out go to `excluded`. */
+function addList<T>({ origin, isBad }: DocumentItems, list: Located<T>[], items: unknown, key: string, excluded?: Set<string>): void {
+  if (!Array.isArray(items)) return;
+  items.forEach((value: unknown, k) => {
+    const name = itemName(value);
+    if (isBad(`${key}/${k}`) || isBad(key)) {
+      if (excluded && typeof name === 'string') excluded.add(name);
+      return;
     }
-  }
-  const push = (list: Located<any>[], items: unknown, key: string, names?: Set<string>) => {
-    if (!Array.isArray(items)) return;
-    items.forEach((value, k) => {
-      const name = value?.metadata?.name;
-      if (isBad(`${key}/${k}`) || isBad(key)) {
-        if (names && typeof name === 'string') names.add(name);
-        return;
-      }
-      list.push({ value, origin: origin(`${jsonPath(key.split('/'))}[${k}]`) });
-    });
-  };
-  push(bundle.inboundServices, data.inboundServices, 'inboundServices', bundle.excluded.inbound);
-  push(bundle.clients, data.clients, 'clients', bundle.excluded.clients);
-  push(bundle.securityIntents, data.securityIntents, 'securityIntents');
-  push(bundle.emcoInboundIntents, data.emco?.inboundIntents, 'emco/inboundIntents', bundle.excluded.inbound);
-  push(bundle.emcoClientsIntents, data.emco?.clientsIntents, 'emco/clientsIntents', bundle.excluded.clients);
-  push(bundle.emcoAccessPoints, data.emco?.accessPoints, 'emco/accessPoints');
+    list.push({ value: value as T, origin: origin(`${jsonPath(key.split('/'))}[${k}]`) });
+  });
+}
+
+/** `metadata.name` of an item that may not have passed the schema. */
+function itemName(item: unknown): unknown {
+  const metadata = isPlainObject(item) ? item.metadata : undefined;
+  return isPlainObject(metadata) ? metadata.name : undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

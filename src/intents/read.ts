@@ -5,7 +5,8 @@
  * encoding problem, never silently replaced). Each unreadable file is one problem line; the
  * readable ones are still read, so every problem is reported at once.
  */
-import fs = require('node:fs');
+// The module object itself (not a namespace copy), so that tests can replace its functions.
+import fs from 'node:fs';
 import * as path from 'node:path';
 import { escapeText } from '../problems';
 
