@@ -97,7 +97,7 @@ function placementProblems(s: ServiceModel): string[] {
  * DNS answers with the Service's address. Either way the call does not go where the intent says.
  */
 function hostShadowed(ctx: PlanContext, index: ServiceIndex, s: ServiceModel, r: Route): string[] {
-  if (ctx.model.discovery !== 'federated' || r.kind === 'local' || r.kind === 'ingress') return [];
+  if (ctx.model.discovery !== 'federated' || r.kind === 'local' || r.kind === 'ingress' || r.global) return [];
   const other = index.others(s, `fqdn:${s.fqdn}`).find((o) => o.clusters.includes(r.from.cluster));
   if (!other) return [];
   return [`serviceName: "${s.serviceName}" in namespace "${s.namespace}" is called from cluster ${r.from.cluster}, where ${other.path} `
