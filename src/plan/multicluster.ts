@@ -44,12 +44,12 @@ export interface CallerChoice {
 
 export function callerChoice(ctx: PlanContext, s: ServiceModel, view: CallerView): CallerChoice {
   const localityLbSetting = localityLbOf(ctx, s, view);
-  return {
-    trafficPolicy: ejectingPolicy(s, view, localityLbSetting !== undefined),
-    localityLbSetting,
-    subsets: versionsInView(s, view).map((v) => ({ name: v.name, labels: view.endpoints === 'pods' ? v.labels : { [versionLabel(v.name)]: 'true' } })),
-    split: splitOf(s, view),
-  };
+  const split = splitOf(s, view);
+  // Subsets only with the routes that use them (a rule nobody reads is not emitted).
+  const subsets = split ? versionsInView(s, view).map((v) => ({
+    name: v.name, labels: view.endpoints === 'pods' ? v.labels : { [versionLabel(v.name)]: 'true' },
+  })) : [];
+  return { trafficPolicy: ejectingPolicy(s, view, localityLbSetting !== undefined), localityLbSetting, subsets, split };
 }
 
 /** The distribution that applies to callers in a cluster (the first naming it, or the one for every cluster). */

@@ -6,6 +6,7 @@
  */
 import type { MeshModel, ServiceModel } from '../model';
 import { PlanContext, Route } from '../plan';
+import { multiclusterProblems } from './multicluster';
 
 /** Cross-intent problems of every service, by construct path. */
 export function checkServices(model: MeshModel): Map<string, string[]> {
@@ -15,7 +16,7 @@ export function checkServices(model: MeshModel): Map<string, string[]> {
   for (const s of model.services) {
     const messages = [
       ...conflictsWithOthers(index, s), ...placementProblems(s), ...ctx.routes.of(s).flatMap((r) => routeProblems(ctx, s, r)),
-      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)),
+      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)), ...multiclusterProblems(ctx, s),
     ];
     if (messages.length > 0) out.set(s.path, [...new Set(messages)]);
   }

@@ -8,6 +8,7 @@ import { entryHosts, MeshModel, ServiceModel } from '../model';
 import { allocateMeshVips, PlanContext, Route } from '../plan';
 import { ingressServerKey, ingressServerOf } from '../plan/external';
 import { parseVipRange } from '../vip';
+import { multiclusterWarnings } from './multicluster';
 
 export interface SynthWarning {
   /** Construct path of the intent the warning is about. */
@@ -27,6 +28,7 @@ export function meshWarnings(model: MeshModel): SynthWarning[] {
   const ctx = new PlanContext(model);
   return [
     ...model.services.flatMap((s) => loadBalancerWarnings(s, ctx.routes.of(s))),
+    ...model.services.flatMap((s) => multiclusterWarnings(ctx, s)),
     ...sharedCredentialWarnings(ctx),
     ...vipWarnings(model),
   ];
