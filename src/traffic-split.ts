@@ -103,7 +103,8 @@ export function resolveDistribution(p: Problems, given: unknown, home: MeshClust
     const from = d.from === undefined ? undefined : clusterNames(p, `${at}.from`, d.from, home);
     for (const c of from ?? (d.from === undefined ? ['*'] : [])) {
       if (fromSeen.has(c)) {
-        p.add(`${at}.from`, c === '*' ? 'every cluster' : c, `is also covered by distribution[${fromSeen.get(c)}] (one distribution per calling cluster)`);
+        p.add(`${at}.from`, c === '*' ? 'every cluster' : c,
+          `is also covered by distribution[${fromSeen.get(c)}] (one distribution per calling cluster)`);
       }
       fromSeen.set(c, i);
     }
@@ -178,7 +179,8 @@ function checkDistinct(p: Problems, versions: readonly VersionModel[]): boolean 
   versions.forEach((v, i) => {
     const j = versions.findIndex((o) => o.name === v.name || key(o) === key(v));
     if (j < i) {
-      p.add(`versions[${i}]`, v.name, `repeats the ${versions[j].name === v.name ? 'name' : 'labels'} of versions[${j}] (each version needs its own)`);
+      const what = versions[j].name === v.name ? 'name' : 'labels';
+      p.add(`versions[${i}]`, v.name, `repeats the ${what} of versions[${j}] (each version needs its own)`);
       ok = false;
     }
   });

@@ -56,7 +56,8 @@ function failoverProblems(ctx: PlanContext, s: ServiceModel): string[] {
 
 /** Whether a locality key (`region[/zone[/subzone]]`) covers a locality (Istio's LocalityMatch, pilot/pkg/networking/util/util.go:288-298). */
 function covers(key: LocalityModel, l: LocalityModel | undefined): boolean {
-  return !!l && key.region === l.region && (key.zone === undefined || key.zone === l.zone) && (key.subzone === undefined || key.subzone === l.subzone);
+  return !!l && key.region === l.region && (key.zone === undefined || key.zone === l.zone)
+    && (key.subzone === undefined || key.subzone === l.subzone);
 }
 
 /**
@@ -135,5 +136,6 @@ export function multiclusterWarnings(ctx: PlanContext, s: ServiceModel): Warning
   if (!field || local.length === 0) return [];
   const sites = local.map((r) => `${r.from.cluster}/${r.from.namespace}`).join(', ');
   return [{ path: s.path, field, message: `does not hold for callers inside server clusters (${sites}): federated, they call `
-    + `${s.fqdn}, the local Service, which reaches only local pods (set globalHost: true and have them call ${s.serviceName}.${s.namespace}.global)` }];
+    + `${s.fqdn}, the local Service, which reaches only local pods `
+    + `(set globalHost: true and have them call ${s.serviceName}.${s.namespace}.global)` }];
 }
