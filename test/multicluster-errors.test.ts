@@ -4,7 +4,7 @@
  * that pass the schema, CEL and analyzer checks.
  */
 import { Duration } from 'cdk8s';
-import { Failover, InboundService, MeshProps, ServiceClient } from '../src';
+import { Failover, InboundService, MeshCluster, MeshProps, ServiceClient } from '../src';
 import { find, newMesh, synth, synthError } from './support/synth';
 
 const THREE: MeshProps['clusters'] = [
@@ -14,10 +14,12 @@ const THREE: MeshProps['clusters'] = [
 ];
 const OD = { outlierDetection: { consecutive5xxErrors: 3, interval: Duration.seconds(5) } };
 
-function web(props: Record<string, unknown>, clusters = THREE) {
+type Props = Record<string, unknown>;
+
+function web(props: Props | ((c1: MeshCluster, c2: MeshCluster, c3: MeshCluster) => Props), clusters = THREE) {
   const { app, mesh } = newMesh({ clusters });
   const [c1, c2, c3] = ['cluster01', 'cluster02', 'cluster03'].map((n) => mesh.cluster(n));
-  const resolved = typeof props === 'function' ? (props as any)(c1, c2, c3) : props;
+  const resolved = typeof props === 'function' ? props(c1, c2, c3) : props;
   const s = new InboundService(c1, 'web', { protocol: 'HTTP', port: 80, additionalClusters: [c2, c3], trafficPolicy: OD, ...resolved });
   s.allowFrom(new ServiceClient(c3, 'ui', { namespace: 'shop' }));
   return app;
