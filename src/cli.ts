@@ -10,34 +10,54 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { buildBundle } from './intents/build';
-import { BundleError, loadBundle } from './intents/load';
+import { BundleError, LoadedBundle, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
 import { OutputError } from './output/fs-errors';
 import { writeClusters } from './output/write-clusters';
+import type { WriteReport } from './output/writer';
 import { redactSecrets } from './problems';
 import type { CliIo } from './cli-io';
+import { cliProgress } from './cli-progress';
+import { phase, withProgress } from './progress';
 import { withWarningSink } from './warning-sink';
 
 export type { CliIo } from './cli-io';
 
-const STDIO: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+const STDIO: CliIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  progress: cliProgress((text) => process.stderr.write(text), process.stderr.isTTY === true),
+};
+
+/** How many intents a bundle declares (for progress). */
+function intentCount(b: LoadedBundle): number {
+  return b.inboundServices.length + b.clients.length + b.securityIntents.length
+    + b.emcoInboundIntents.length + b.emcoClientsIntents.length + b.emcoAccessPoints.length;
+}
 
 /** Synthesizes a bundle into a directory; returns the exit status. */
-export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO, strict = false): number {
+export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO, strict = false, durable = false): number {
   if (outdir.trim() === '') {
     io.err('--out: "" is not a directory name');
     return 2;
   }
   try {
-    const built = buildBundle(loadBundle(bundlePath));
+    const progress = quiet ? undefined : io.progress;
+    const built = withProgress(progress, () => {
+      const bundle = phase('load', () => loadBundle(bundlePath), intentCount);
+      return phase('build', () => buildBundle(bundle));
+    });
     const warnings: string[] = [];
-    const clusters = withWarningSink((w) => warnings.push(w), () => built.synth());
+    const clusters = withProgress(progress, () => withWarningSink((w) => warnings.push(w), () => built.synth()));
+    progress?.finish();
     if (strict && warnings.length > 0) {
       io.err(`${bundlePath}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (--strict), nothing written:`);
       for (const w of warnings) io.err(`  ${w}`);
       return 1;
     }
-    const report = writeClusters(outdir, clusters);
+    const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
+    const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
+    progress?.finish();
     for (const line of report.recovered) io.err(`note: ${line}`);
     for (const w of [...warnings, ...report.warnings]) io.err(`warning: ${w}`);
     if (!quiet) {
@@ -90,8 +110,9 @@ export function main(argv: string[], io: CliIo = STDIO): number {
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-q, --quiet', 'no progress lines', false)
     .option('--strict', 'treat warnings (intents that cannot hold in Istio) as errors', false)
-    .action((bundle: string, opts: { out: string; quiet: boolean; strict: boolean }) => {
-      status = synthCommand(bundle, opts.out, opts.quiet, io, opts.strict);
+    .option('--durable', 'flush every file to disk before the output is swapped in (survives a power loss; slower)', false)
+    .action((bundle: string, opts: { out: string; quiet: boolean; strict: boolean; durable: boolean }) => {
+      status = synthCommand(bundle, opts.out, opts.quiet, io, opts.strict, opts.durable);
     });
   registerReviewCommands(program, io, (n) => { status = n; });
   try {

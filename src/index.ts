@@ -6,7 +6,7 @@ export type { MeshProps } from './mesh';
 export {
   MeshApp, synthClusters, synthCharts, synthWarnings, writeClusters, writeCharts, validateApp, manifestFileName, manifestText,
 } from './mesh-app';
-export type { ClusterManifests, ChartManifests, WriteReport } from './mesh-app';
+export type { ClusterManifests, ChartManifests, WriteOptions, WriteReport } from './mesh-app';
 export { placeChart, clustersOfChart } from './chart-placement';
 export { withWarningSink } from './warning-sink';
 export type { WarningSink } from './warning-sink';

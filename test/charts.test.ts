@@ -5,6 +5,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { parseAllDocuments } from 'yaml';
 import { clustersOfChart, InboundService, Mesh, MeshApp, MeshCluster, placeChart, ServiceClient, synthCharts, synthClusters } from '../src';
+import { CHART_FILE_HEADER } from '../src/mesh-app';
 import { validateManifests, formatViolation } from '../src/validation/manifest-validator';
 import { readTree, TWO_CLUSTERS } from './support/synth';
 
@@ -83,7 +84,7 @@ describe('ordinary charts next to a mesh', () => {
       plain.synth();
       const byCdk8s = fs.readFileSync(path.join(dir, 'workloads.k8s.yaml'), 'utf8');
       const files = writeMeshApp(define);
-      expect(files['workloads.k8s.yaml']).toBe(`---\n${byCdk8s}`);
+      expect(files['workloads.k8s.yaml']).toBe(`${CHART_FILE_HEADER}\n---\n${byCdk8s}`);
       expect(documents(byCdk8s).map((o) => o.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -196,6 +197,38 @@ describe('cdk8s synth --stdout', () => {
       expect(objects).toHaveLength(names.length - 1 + 3);
       expect(objects.every((o) => typeof o?.kind === 'string' && typeof o?.metadata?.name === 'string')).toBe(true);
       expect(validateManifests(objects).map(formatViolation)).toEqual([]);
+    }
+  });
+});
+
+describe('chart files are the tool\'s own', () => {
+  test('a file of the user\'s where a chart file goes is never overwritten: nothing is written, the error names it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-own-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'workloads.k8s.yaml'), 'mine: true\n');
+      const app = new MeshApp({ outdir: dir });
+      meshIn(app);
+      workloads(app, 'workloads');
+      expect(() => app.synth()).toThrow(`${path.join(dir, 'workloads.k8s.yaml')}: this tool did not write this file and would have to replace it`);
+      expect(fs.readdirSync(dir)).toEqual(['workloads.k8s.yaml']);
+      expect(fs.readFileSync(path.join(dir, 'workloads.k8s.yaml'), 'utf8')).toBe('mine: true\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('its own chart file is replaced on the next synth', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-own-'));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const app = new MeshApp({ outdir: dir });
+        meshIn(app);
+        workloads(app, 'workloads');
+        app.synth();
+      }
+      expect(fs.readFileSync(path.join(dir, 'workloads.k8s.yaml'), 'utf8').startsWith(`${CHART_FILE_HEADER}\n---\n`)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,13 +1,14 @@
 /** Writes synthesized clusters (objects) through the output writer, as YAML text. */
-import { ClusterManifests, manifestText } from './manifests';
-import { WriteReport, writeClusterTexts } from './writer';
+import { ClusterManifests, ManifestTexts } from './manifests';
+import { WriteOptions, WriteReport, writeClusterTexts } from './writer';
 
 /**
  * Writes synthesized clusters into `<outdir>/<cluster>/`: every cluster or nothing, only ever
  * replacing or removing files this tool wrote (see src/output/writer.ts). Call it only after
  * everything that will be written has been synthesized (and so validated).
  */
-export function writeClusters(outdir: string, clusters: readonly ClusterManifests[]): WriteReport {
-  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, manifestText(obj)])) }));
-  return writeClusterTexts(outdir, texts);
+export function writeClusters(outdir: string, clusters: readonly ClusterManifests[], options: WriteOptions = {}): WriteReport {
+  const manifests = new ManifestTexts();
+  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, manifests.text(obj)])) }));
+  return writeClusterTexts(outdir, texts, options);
 }

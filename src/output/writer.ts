@@ -19,6 +19,16 @@ import { lockOutputDir } from './lock';
 import { readRegularFile, renderRecord, scanClusterDir, sha256 } from './ownership';
 import { ClusterChange, lstatOrUndefined, recoverInterruptedRun, replaceClusterDirs } from './transaction';
 
+/** How a write is made. */
+export interface WriteOptions {
+  /**
+   * Flush every file to disk (fsync) before the swap, so the output survives a power loss or an
+   * operating-system crash mid-run, not only a killed process. Slow on large outputs.
+   * @default false
+   */
+  readonly durable?: boolean;
+}
+
 /** One cluster's files as text: file name → YAML. */
 export interface ClusterTexts {
   readonly cluster: string;
@@ -53,7 +63,7 @@ interface Planned {
  * Writes every cluster, or — on any problem — nothing, and throws an OutputError naming each
  * problem (a path and its real cause).
  */
-export function writeClusterTexts(outdir: string, clusters: readonly ClusterTexts[]): WriteReport {
+export function writeClusterTexts(outdir: string, clusters: readonly ClusterTexts[], options: WriteOptions = {}): WriteReport {
   checkNames(clusters);
   makeDirectories(outdir);
   const lock = lockOutputDir(outdir);
@@ -61,7 +71,7 @@ export function writeClusterTexts(outdir: string, clusters: readonly ClusterText
     const recovered = recoverInterruptedRun(outdir);
     const plan = planChanges(outdir, clusters);
     const outRecord = renderOutRecord(clusters.map((c) => c.cluster));
-    const warnings = [...plan.warnings, ...replaceClusterDirs(outdir, plan.changes, outRecord)];
+    const warnings = [...plan.warnings, ...replaceClusterDirs(outdir, plan.changes, outRecord, options.durable === true)];
     const written = clusters.map((c) => ({ cluster: c.cluster, dir: path.join(outdir, c.cluster), objects: c.files.size }));
     return { clusters: written, removed: plan.removed, warnings, recovered };
   } catch (e) {

@@ -1,0 +1,30 @@
+/**
+ * The writer's cached YAML (ManifestTexts) is byte for byte what cdk8s's Yaml.stringify
+ * writes, for every example object and for the shapes where YAML is particular (empty
+ * collections, block scalars with empty lines, keys and values that need quoting, YAML 1.1
+ * booleans, undefined and null).
+ */
+import { App } from 'cdk8s';
+import { synthClusters, withWarningSink } from '../src';
+import { manifestText, ManifestTexts } from '../src/output/manifests';
+import { APPS } from '../apps/registry';
+
+const EDGE_CASES = [
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { a: 'line1\n\nline3\n', yes: 'no', b: '' } }, data: { on: 'off', k: 'multi\nline', e: '', n: '1.0' } },
+  { a: [], b: {}, c: [1, { d: undefined, e: null }], 'needs: quote': { x: 1 }, t: { '': 'empty key', '#': 'hash', '- dash': [{}] } },
+  { spec: { x: 1 } }, { spec: { x: 1 }, other: { x: 1 } }, { spec: { x: '1' } },
+];
+
+test('every object of every example app, and the edge cases, read the same as one stringify each', () => {
+  const objects = Object.values(APPS).flatMap((define) => {
+    const app = new App();
+    define(app);
+    return withWarningSink(() => undefined, () => synthClusters(app)).flatMap((c) => [...c.files.values()]);
+  });
+  expect(objects.length).toBeGreaterThan(50);
+  const texts = new ManifestTexts();
+  // Twice: the second round is served from the cache.
+  for (const round of [1, 2]) {
+    for (const o of [...objects, ...EDGE_CASES]) expect({ round, text: texts.text(o) }).toEqual({ round, text: manifestText(o) });
+  }
+});
