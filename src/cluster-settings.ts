@@ -2,12 +2,12 @@
  * Resolves and checks one cluster's settings (network, gateways, root namespace) into its
  * topology, recording every problem.
  */
-import type { ClusterProps, ClusterTopology } from './topology';
+import type { ClusterProps, ClusterTopology, LocalityModel, LocalityProps } from './topology';
 import { isDnsLabel, isDnsSubdomain, isHostname, isIP, isLabelKey, isLabelValue, isPort } from './names';
 import { checkKnownKeys, Problems } from './problems';
 
 export function resolveCluster(p: Problems, at: string, c: ClusterProps): ClusterTopology {
-  if (!checkKnownKeys(p, at, c, ['name', 'network', 'eastWestGateway', 'ingressGateway', 'rootNamespace'])) c = { name: '' };
+  if (!checkKnownKeys(p, at, c, ['name', 'network', 'locality', 'eastWestGateway', 'ingressGateway', 'rootNamespace'])) c = { name: '' };
   const name = c.name;
   if (!isDnsLabel(name)) p.add(`${at}.name`, name, 'is not a DNS-1123 label (lowercase letters, digits, "-"; at most 63)');
   const rootNamespace = c.rootNamespace ?? 'istio-system';
@@ -45,9 +45,11 @@ export function resolveCluster(p: Problems, at: string, c: ClusterProps): Cluste
   if (!isDnsSubdomain(serviceAccount)) {
     p.add(`${at}.ingressGateway.serviceAccount`, serviceAccount, 'is not a service account name (DNS-1123 subdomain)');
   }
+  const locality = resolveLocality(p, `${at}.locality`, c.locality);
   return {
     name: String(name),
     network: String(network),
+    ...(locality ? { locality } : {}),
     rootNamespace,
     eastWest: { address: ew.address, port, meshTlsPort, selector: { ...selector }, namespace: eastWestNamespace },
     ingress: { selector: { ...ingressSelector }, namespace: ingressNamespace, serviceAccount, address: ing.address },
@@ -68,3 +70,25 @@ export function checkSelector(p: Problems, field: string, selector: unknown): vo
   }
 }
 
+
+/**
+ * A locality: region, then zone, then subzone, each a label value without `/` or `*` (Istio
+ * joins them with `/` and matches `*` as a wildcard, pilot/pkg/networking/util/util.go:288-298).
+ */
+function resolveLocality(p: Problems, field: string, l: LocalityProps | undefined): LocalityModel | undefined {
+  if (!checkKnownKeys(p, field, l, ['region', 'zone', 'subzone']) || !l) return undefined;
+  const bad = (v: unknown) => typeof v !== 'string' || v === '' || !isLabelValue(v) || v.includes('*');
+  let ok = true;
+  for (const key of ['region', 'zone', 'subzone'] as const) {
+    const v = l[key];
+    if ((key === 'region' || v !== undefined) && bad(v)) {
+      p.add(`${field}.${key}`, v, `is not a ${key} name (a label value such as "eu-west1"${key === 'region' ? '; required' : ''}, no "/" or "*")`);
+      ok = false;
+    }
+  }
+  if (l.subzone !== undefined && l.zone === undefined) {
+    p.addMessage(`${field}.subzone`, 'needs a zone (a subzone lies in a zone: give zone too)');
+    ok = false;
+  }
+  return ok ? { region: l.region, ...(l.zone ? { zone: l.zone } : {}), ...(l.subzone ? { subzone: l.subzone } : {}) } : undefined;
+}

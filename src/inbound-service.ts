@@ -7,6 +7,7 @@ import { isHttpFamily, PortModel } from './model';
 import { isDnsLabel, serviceFqdn } from './names';
 import { checkKnownKeys, show } from './problems';
 import { placementOf } from './placement';
+import { resolveMulticluster } from './multicluster-props';
 import {
   checkInstancePorts, checkSidecarSettings, checkVip, INBOUND_SERVICE_KEYS, normalizePorts, resolveAllowedNamespaces, resolveExternal,
   resolveIdentity, resolveInstances, resolveMetadata, resolvePods, resolveTraffic,
@@ -160,9 +161,10 @@ export class InboundService extends IntentConstruct implements IInboundService {
     checkVip(p, props.vip, this.mesh.vipRange);
     const external = resolveExternal(p, props.externalAccess, ports);
     const clusters = placementOf(p, this.cluster, props.additionalClusters);
+    const multicluster = resolveMulticluster(p, props, { home: this.cluster, clusters, ...identity, ...pods, ports, sidecar, instances, ...traffic });
     return {
       path: this.node.path, ...identity, fqdn: serviceFqdn(identity.serviceName, identity.namespace), clusters, ports, sidecar, instances,
-      ...pods, ...metadata, ...traffic, allowedNamespaces, external, vip: props.vip,
+      ...pods, ...metadata, ...traffic, allowedNamespaces, external, vip: props.vip, ...multicluster,
     };
   }
 }

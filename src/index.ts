@@ -18,13 +18,15 @@ export { ServiceAccessPolicy, HTTP_METHODS } from './access-policy';
 export type { ServiceAccessPolicyProps, AccessRule, HttpMethod } from './access-policy';
 export { LoadBalancer } from './traffic-policy';
 export type { CookieOptions, ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyOptions, RetryPolicy } from './traffic-policy';
+export { Failover } from './failover';
+export type { ClusterWeight, ServiceVersion, TrafficDistribution } from './traffic-split';
 export { ExternalAccess, TlsCredential, ClientCertificateAuthority } from './external-access';
 export type { ExternalAccessOptions, MutualExternalAccessOptions } from './external-access';
 export type { DurationInput } from './duration';
 export { PROTOCOLS } from './model';
 export type {
   Protocol, MeshModel, ServiceModel, ClientModel, PortModel, TrafficPolicyModel, RetriesModel,
-  ExternalAccessModel, AccessPolicyModel, AccessRuleModel,
+  ExternalAccessModel, AccessPolicyModel, AccessRuleModel, FailoverModel, DistributionModel, VersionModel,
 } from './model';
 export { validateManifest, validateManifests, formatViolation } from './validation/manifest-validator';
 export type { ManifestViolation } from './validation/manifest-validator';

@@ -97,6 +97,31 @@ export interface AccessPolicyModel {
   readonly rules: readonly AccessRuleModel[];
 }
 
+/**
+ * How callers that see several of the service's clusters fail over between them.
+ * - `locality`: Istio's locality failover (same subzone, zone, region, then the rest).
+ * - `order`: the clusters in this order, the same for every caller.
+ * - `labels`: Istio's `failoverPriority` on these endpoint labels (multi-primary).
+ */
+export type FailoverModel =
+  | { readonly kind: 'locality' }
+  | { readonly kind: 'order'; readonly clusters: readonly string[] }
+  | { readonly kind: 'labels'; readonly labels: readonly string[] };
+
+/** Percent of the calls of callers in `from` (all when absent) that go to each server cluster. */
+export interface DistributionModel {
+  readonly from?: readonly string[];
+  readonly to: ReadonlyArray<{ readonly cluster: string; readonly weight: number }>;
+}
+
+/** A version of the service (a DestinationRule subset): its pods' labels, where it runs, its share of calls. */
+export interface VersionModel {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly clusters: readonly string[];
+  readonly weight: number;
+}
+
 export interface ServiceModel {
   readonly path: string;
   /** Intent name: the name of every object rendered for this service. */
@@ -127,6 +152,14 @@ export interface ServiceModel {
   /** Clients admitted, in the order they were added. */
   readonly clients: readonly ClientModel[];
   readonly accessPolicies: readonly AccessPolicyModel[];
+  /** Failover between the service's clusters. @default - none (Istio balances over every endpoint) */
+  readonly failover?: FailoverModel;
+  /** Weighted distribution across clusters, per calling cluster. @default - none */
+  readonly distribution?: readonly DistributionModel[];
+  /** Versions (subsets) and their weights. @default - none */
+  readonly versions?: readonly VersionModel[];
+  /** Federated: the host `<serviceName>.<namespace>.global` that reaches every cluster, own included. @default - none */
+  readonly globalHost?: string;
 }
 
 export interface MeshModel {
@@ -136,6 +169,11 @@ export interface MeshModel {
   readonly clusters: readonly ClusterTopology[];
   readonly vipRange: string;
   readonly services: readonly ServiceModel[];
+}
+
+/** Host names a ServiceEntry may carry for the service: its own, its global host, its instances. */
+export function entryHosts(s: ServiceModel): string[] {
+  return [s.fqdn, ...(s.globalHost ? [s.globalHost] : []), ...instanceHosts(s)];
 }
 
 /** Host names of a headless service's instances (`<svc>-<i>.<svc>.<ns>.svc.cluster.local`). */

@@ -5,6 +5,8 @@
 import { normalizeDuration } from './duration';
 import { ExternalAccess } from './external-access';
 import type { DurationInput } from './duration';
+import type { Failover } from './failover';
+import type { ServiceVersion, TrafficDistribution } from './traffic-split';
 import type { MeshCluster, ServiceBaseModel } from './mesh';
 import { ExternalAccessModel, isHttpFamily, PortModel, Protocol, PROTOCOLS, RetriesModel, TrafficPolicyModel } from './model';
 import { isDnsLabel, isDnsSubdomain, isIPv4, isLabelKey, isLabelValue, isPort } from './names';
@@ -124,13 +126,39 @@ export interface InboundServiceProps {
    * @default - only the cluster the construct is declared in
    */
   readonly additionalClusters?: MeshCluster[];
+  /**
+   * How callers that see several of the service's clusters fail over between them (needs
+   * `trafficPolicy.outlierDetection`). Federated callers inside a server cluster fail over
+   * only through the global host (`globalHost`).
+   * @default - none: callers balance over every cluster they see
+   */
+  readonly failover?: Failover;
+  /**
+   * Weighted distribution of calls across the service's clusters, per calling cluster.
+   * @default - none
+   */
+  readonly distribution?: TrafficDistribution[];
+  /**
+   * Versions of the service (pods told apart by labels, e.g. `version: v2`) and the share of
+   * calls each gets, for callers in every cluster.
+   * @default - none: one version
+   */
+  readonly versions?: ServiceVersion[];
+  /**
+   * Federated mode: also serve the host `<serviceName>.<namespace>.global`, which reaches every
+   * cluster the service runs in (the caller's own through its own east-west gateway), so that
+   * callers inside a server cluster fail over, distribute and split versions across clusters.
+   * `<serviceName>.<namespace>.svc.cluster.local` keeps reaching the local pods only.
+   * @default false
+   */
+  readonly globalHost?: boolean;
 }
 
 /** Every prop an InboundService takes (anything else is a misspelling). */
 export const INBOUND_SERVICE_KEYS = [
   'name', 'serviceName', 'namespace', 'description', 'userData', 'application', 'protocol', 'port', 'targetPort', 'ports', 'headless',
   'instances', 'sidecar', 'serviceMesh', 'trafficPolicy', 'timeout', 'retries', 'allowedNamespaces', 'externalAccess', 'workloadLabels',
-  'serviceAccount', 'dryRun', 'vip', 'additionalClusters',
+  'serviceAccount', 'dryRun', 'vip', 'additionalClusters', 'failover', 'distribution', 'versions', 'globalHost',
 ];
 
 /** Names and host of a service. */

@@ -71,9 +71,29 @@ export interface IngressGatewayProps {
   readonly address?: string;
 }
 
+/**
+ * Where a cluster's nodes run: Istio's locality `<region>/<zone>/<subzone>`, read by istiod
+ * from the nodes' `topology.kubernetes.io/region`, `topology.kubernetes.io/zone` and
+ * `topology.istio.io/subzone` labels (Istio 1.30.3 pkg/model/proxy.go:427-439).
+ */
+export interface LocalityProps {
+  /** Region, e.g. `eu-west1` (a label value without `/`). */
+  readonly region: string;
+  /** Zone in the region, e.g. `eu-west1-b`. @default - the whole region */
+  readonly zone?: string;
+  /** Subzone in the zone (needs `zone`). @default - the whole zone */
+  readonly subzone?: string;
+}
+
 export interface ClusterProps {
   /** Cluster name (DNS-1123 label); also the output directory name. */
   readonly name: string;
+  /**
+   * Locality of the cluster's nodes, for locality failover and weighted distribution. The
+   * nodes must carry the matching labels (istiod reads a caller's locality from its node).
+   * @default - no locality: locality failover and distribution to or from the cluster are errors
+   */
+  readonly locality?: LocalityProps;
   /**
    * Istio network of the cluster (`topology.istio.io/network`).
    * @default - the cluster name (every cluster on its own network)
@@ -100,6 +120,8 @@ export interface ClusterProps {
 export interface ClusterTopology {
   readonly name: string;
   readonly network: string;
+  /** Locality of the cluster's nodes, when declared. */
+  readonly locality?: LocalityModel;
   readonly rootNamespace: string;
   readonly eastWest: {
     readonly address?: string;
@@ -114,4 +136,16 @@ export interface ClusterTopology {
     readonly serviceAccount: string;
     readonly address?: string;
   };
+}
+
+/** A resolved locality. */
+export interface LocalityModel {
+  readonly region: string;
+  readonly zone?: string;
+  readonly subzone?: string;
+}
+
+/** Istio's locality string: `region`, `region/zone` or `region/zone/subzone`. */
+export function localityString(l: LocalityModel): string {
+  return [l.region, l.zone, l.subzone].filter((x) => x !== undefined).join('/');
 }

@@ -20,9 +20,12 @@ export function eastWestGatewayName(meshName: string): string {
   return `${meshName}-eastwest`;
 }
 
-/** Server clusters (in the service's order) whose east-west gateway some caller of the service enters through. */
-export function exposedClusters(ctx: PlanContext, s: ServiceModel): string[] {
-  const entered = new Set(ctx.routes.of(s).filter((r) => viaEastWest(r.kind)).map((r) => r.to));
+/**
+ * Server clusters (in the service's order) whose east-west gateway some caller of the service
+ * enters through: to its own host, or (`global`) to its global host.
+ */
+export function exposedClusters(ctx: PlanContext, s: ServiceModel, global = false): string[] {
+  const entered = new Set(ctx.routes.of(s).filter((r) => viaEastWest(r.kind) && (r.global === true) === global).map((r) => r.to));
   return s.clusters.filter((c) => entered.has(c));
 }
 
@@ -31,7 +34,11 @@ export function planEastWestForService(ctx: PlanContext, s: ServiceModel): void 
   for (const server of exposedClusters(ctx, s)) {
     if (s.sidecar && ctx.model.discovery === 'federated') planInstanceEntries(ctx, s, server);
     if (!s.sidecar) planMeshTlsTermination(ctx, s, server);
-    planEastWestPolicy(ctx, s, server);
+    planEastWestPolicy(ctx, s, server, s.fqdn);
+  }
+  for (const server of exposedClusters(ctx, s, true)) {
+    planGlobalHostPods(ctx, s, server);
+    planEastWestPolicy(ctx, s, server, s.globalHost!);
   }
 }
 
@@ -49,12 +56,40 @@ export function planEastWestForService(ctx: PlanContext, s: ServiceModel): void 
  *   namespace does not make the gateway speak mTLS to a workload without a sidecar
  *   (cluster_tls.go:427-461 takes a visible rule's TLS mode over auto-mTLS).
  */
-function planEastWestPolicy(ctx: PlanContext, s: ServiceModel, server: string): void {
+function planEastWestPolicy(ctx: PlanContext, s: ServiceModel, server: string, host: string): void {
   const gateway = ctx.cluster(server).eastWest;
   const policy = gatewayPolicy(s.trafficPolicy);
-  if (s.sidecar && Object.keys(policy).length === 0) return;
-  ctx.addFor(s, server, { name: `${s.name}-eastwest`, namespace: gateway.namespace }, { kind: 'DestinationRule', spec: destinationRuleSpec({
-    host: s.fqdn, tls: s.sidecar ? undefined : 'DISABLE', trafficPolicy: policy, exportTo: ['.'], workloadSelector: gateway.selector,
+  const subsets = gatewaySubsets(s, server);
+  if (s.sidecar && Object.keys(policy).length === 0 && subsets.length === 0) return;
+  const name = host === s.fqdn ? `${s.name}-eastwest` : `${s.name}-global-eastwest`;
+  ctx.addFor(s, server, { name, namespace: gateway.namespace }, { kind: 'DestinationRule', spec: destinationRuleSpec({
+    host, tls: s.sidecar ? undefined : 'DISABLE', trafficPolicy: policy, exportTo: ['.'], workloadSelector: gateway.selector, subsets,
+  }) });
+}
+
+/**
+ * A caller asking for a version sends the subset in its SNI, `outbound_.<port>_.<subset>_.<host>`
+ * (Istio 1.30.3 pilot/pkg/networking/core/cluster_builder.go:296-301). The gateway has a filter
+ * chain and a cluster for that SNI only for the subsets of the rule it sees (gateway.go:1030-1041,
+ * cluster.go:673): the same subset names, selecting the local pods by their labels. Only the
+ * versions that run in this cluster (a caller's subset leads only to clusters running it).
+ */
+function gatewaySubsets(s: ServiceModel, server: string) {
+  return (s.versions ?? []).filter((v) => v.clusters.includes(server)).map((v) => ({ name: v.name, labels: v.labels }));
+}
+
+/**
+ * The global host on the gateway: an entry visible to the gateway only, whose endpoints are
+ * the service's pods (`workloadSelector`, on their container ports), so the gateway has a
+ * cluster for `outbound_.<port>_._.<global host>` (cluster.go:637-678) and routes callers' SNI
+ * for it to the pods. The pods' sidecars accept the caller's mTLS whatever its SNI.
+ */
+function planGlobalHostPods(ctx: PlanContext, s: ServiceModel, server: string): void {
+  const host = s.globalHost!;
+  const needsAddress = s.ports.some((p) => !isHttpFamily(p.protocol)); // IST0134, as for instance entries below
+  ctx.addFor(s, server, { name: `${s.name}-global-eastwest`, namespace: s.namespace }, { kind: 'ServiceEntry', spec: serviceEntrySpec({
+    host, address: needsAddress ? ctx.vip(host) : undefined, ports: s.ports, resolution: 'STATIC', endpoints: [],
+    workloadSelector: s.workloadLabels, exportTo: gatewayOnly(ctx, s, server),
   }) });
 }
 
@@ -157,6 +192,7 @@ function collectExposures(ctx: PlanContext): Map<string, Exposure> {
       const e = exposures.get(r.to) ?? { passthrough: new Set<string>(), meshTls: new Map<string, ServiceModel>() };
       exposures.set(r.to, e);
       if (r.kind === 'gatewayMeshTls') e.meshTls.set(s.fqdn, s);
+      else if (r.global) e.passthrough.add(s.globalHost!);
       else [s.fqdn, ...(ctx.model.discovery === 'federated' ? instanceHosts(s) : [])].forEach((h) => e.passthrough.add(h));
     }
   }

@@ -8,6 +8,7 @@ import { PlanContext } from './context';
 import { planClientSide } from './client';
 import { planEastWestForService, planEastWestGateways } from './east-west';
 import { planExternalAccess, planIngressGateways } from './external';
+import { planGlobalHostCallers } from './global-host';
 import type { PlannedObject } from './planned';
 import { planServerSide } from './server';
 
@@ -17,6 +18,7 @@ export function planMesh(model: MeshModel): PlannedObject[] {
     planServerSide(ctx, s);
     planExternalAccess(ctx, s);
     planClientSide(ctx, s);
+    planGlobalHostCallers(ctx, s);
     planEastWestForService(ctx, s);
   }
   planEastWestGateways(ctx);
@@ -25,7 +27,8 @@ export function planMesh(model: MeshModel): PlannedObject[] {
 }
 
 export { PlanContext } from './context';
-export { CLUSTER_LABEL } from './client';
+export { ANALYZE_SUPPRESS, CLUSTER_LABEL } from './client';
+export { FAILOVER_LABEL_PREFIX, VERSION_LABEL_PREFIX, distributionFor } from './multicluster';
 export { eastWestGatewayName } from './east-west';
 export { ingressGatewayName } from './external';
 export { plannedKey } from './planned';

@@ -32,6 +32,8 @@ export interface Route {
   readonly from: CallSite;
   /** The server cluster the call lands in. */
   readonly to: string;
+  /** The call is made to the service's global host (federated), which leads to every server cluster's gateway. */
+  readonly global?: true;
 }
 
 /** Whether the call enters the server cluster through its east-west gateway. */
@@ -66,10 +68,21 @@ export function routesOf(model: MeshModel, topology: ReadonlyMap<string, Cluster
       if (kind) routes.push({ kind, from, to });
     }
   }
+  routes.push(...globalRoutes(model, s));
   if (s.external) {
     for (const to of s.clusters) routes.push({ kind: 'ingress', from: { cluster: to, namespace: topology.get(to)!.ingress.namespace }, to });
   }
   return routes;
+}
+
+/**
+ * Federated, with a global host: every caller, wherever it runs, reaches every server cluster
+ * through that cluster's east-west gateway, its own cluster's included (its control plane knows
+ * no other cluster's pods, and its local Kubernetes Service has no `.global` name).
+ */
+function globalRoutes(model: MeshModel, s: ServiceModel): Route[] {
+  if (model.discovery !== 'federated' || !s.globalHost) return [];
+  return callSites(s).flatMap((from) => s.clusters.map((to): Route => ({ kind: 'passthrough', from, to, global: true })));
 }
 
 /**

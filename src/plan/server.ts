@@ -10,7 +10,8 @@ import { destinationRuleSpec } from '../render/destination-rule';
 import { peerAuthenticationSpec } from '../render/peer-authentication';
 import { virtualServiceSpec } from '../render/virtual-service';
 import type { PlanContext } from './context';
-import { httpRoutesOf, unique } from './shared';
+import { callerChoice, CallerView, hostRoutes } from './multicluster';
+import { unique } from './shared';
 
 export function planServerSide(ctx: PlanContext, s: ServiceModel): void {
   const self = { name: s.name, namespace: s.namespace };
@@ -40,13 +41,26 @@ function planServerRouting(ctx: PlanContext, s: ServiceModel, server: string): v
   const localCallers = s.allowedNamespaces.length > 0 || ctx.routes.of(s).some((r) => r.kind === 'local' && r.to === server);
   const pool = s.trafficPolicy.connectionPool;
   if (!localCallers && !pool) return;
+  const choice = localCallers ? callerChoice(ctx, s, localView(ctx, s, server)) : undefined;
   ctx.addFor(s, server, self, { kind: 'DestinationRule', spec: destinationRuleSpec({
-    host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: localCallers ? s.trafficPolicy : { connectionPool: pool }, exportTo,
+    host: s.fqdn, tls: s.sidecar ? 'ISTIO_MUTUAL' : 'DISABLE', trafficPolicy: choice ? choice.trafficPolicy : { connectionPool: pool }, exportTo,
+    localityLbSetting: choice?.localityLbSetting, subsets: choice?.subsets,
   }) });
-  const httpRoutes = httpRoutesOf(s);
-  if (localCallers && httpRoutes.length > 0) {
-    ctx.addFor(s, server, self, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], http: httpRoutes, exportTo }) });
+  const routes = hostRoutes(s, s.fqdn, choice?.split);
+  if (localCallers && routes.http.length + routes.tcp.length > 0) {
+    ctx.addFor(s, server, self, { kind: 'VirtualService', spec: virtualServiceSpec({ hosts: [s.fqdn], ...routes, exportTo }) });
   }
+}
+
+/**
+ * What the server cluster's own callers of `<svc>.<ns>.svc.cluster.local` see: federated, the
+ * local pods only (the control plane knows no other cluster); multi-primary, the pods of every
+ * server cluster (another network's behind its gateway, in the pods' own locality group:
+ * Istio 1.30.3 pilot/pkg/xds/endpoints/ep_filters.go:91-97).
+ */
+function localView(ctx: PlanContext, s: ServiceModel, server: string): CallerView {
+  const clusters = ctx.model.discovery === 'multi-primary' ? [server, ...s.clusters.filter((c) => c !== server)] : [server];
+  return { site: { cluster: server, namespace: s.namespace }, clusters, endpoints: 'pods' };
 }
 
 /**

@@ -8,7 +8,7 @@ import { allocateVips, parseVipRange, VipAllocation, VipExhaustedError } from '.
 export function allocateMeshVips(model: MeshModel): VipAllocation {
   const range = parseVipRange(model.vipRange);
   if (!range) throw new Error(`internal error: unchecked VIP range ${model.vipRange}`);
-  const hosts = model.services.flatMap((s) => [...(s.vip ? [] : [s.fqdn]), ...instanceHosts(s)]);
+  const hosts = model.services.flatMap((s) => [...(s.vip ? [] : [s.fqdn]), ...(s.globalHost ? [s.globalHost] : []), ...instanceHosts(s)]);
   const pinned = new Map(model.services.filter((s) => s.vip).map((s) => [s.fqdn, s.vip!] as [string, string]));
   return allocateVips(range, hosts, pinned);
 }

@@ -22,6 +22,22 @@ export interface DestinationRuleInput {
   readonly exportTo?: string[];
   /** Only these workloads (of the rule's namespace) apply it. @default - every workload that sees it */
   readonly workloadSelector?: Record<string, string>;
+  /** How the caller weighs and orders the endpoints' localities. @default - Istio's mesh-wide setting */
+  readonly localityLbSetting?: LocalityLbInput;
+  /** Subsets by endpoint labels. @default - none */
+  readonly subsets?: readonly SubsetInput[];
+}
+
+/** Istio's `localityLbSetting`, in the shape this library uses (never `failover`, which only names regions). */
+export interface LocalityLbInput {
+  readonly enabled?: boolean;
+  readonly distribute?: ReadonlyArray<{ readonly from: string; readonly to: Record<string, number> }>;
+  readonly failoverPriority?: readonly string[];
+}
+
+export interface SubsetInput {
+  readonly name: string;
+  readonly labels: Record<string, string>;
 }
 
 const LB: Record<string, LbSimple> = {
@@ -43,9 +59,7 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
     trafficPolicy: {
       tls: input.tls === undefined ? undefined
         : { mode: input.tls === 'ISTIO_MUTUAL' ? TlsMode.ISTIO_UNDERSCORE_MUTUAL : TlsMode.DISABLE, sni: input.sni },
-      loadBalancer: lb === undefined ? undefined
-        : 'simple' in lb ? { simple: LB[lb.simple] }
-          : { consistentHash: { ...lb.consistentHash } },
+      loadBalancer: loadBalancerSpec(lb, input.localityLbSetting),
       connectionPool: pool === undefined ? undefined : { tcp: pool.tcp && { ...pool.tcp }, http: pool.http && { ...pool.http } },
       outlierDetection: od === undefined ? undefined : {
         consecutive5XxErrors: od.consecutive5xxErrors,
@@ -55,7 +69,19 @@ export function destinationRuleSpec(input: DestinationRuleInput): DestinationRul
         maxEjectionPercent: od.maxEjectionPercent,
       },
     },
+    subsets: input.subsets && input.subsets.length > 0 ? input.subsets.map((x) => ({ name: x.name, labels: { ...x.labels } })) : undefined,
   };
+}
+
+function loadBalancerSpec(lb: TrafficPolicyModel['loadBalancer'], locality: LocalityLbInput | undefined) {
+  if (lb === undefined && locality === undefined) return undefined;
+  const localityLbSetting = locality && {
+    enabled: locality.enabled,
+    distribute: locality.distribute?.map((d) => ({ from: d.from, to: { ...d.to } })),
+    failoverPriority: locality.failoverPriority && [...locality.failoverPriority],
+  };
+  if (lb === undefined) return { localityLbSetting };
+  return 'simple' in lb ? { simple: LB[lb.simple], localityLbSetting } : { consistentHash: { ...lb.consistentHash }, localityLbSetting };
 }
 
 /** How a DestinationRule is written: its apiVersion and kind, and the JSON shape of its spec. */

@@ -15,6 +15,8 @@ export interface ServiceEntryEndpointInput {
   readonly labels?: Record<string, string>;
   /** Service account of the workload behind the endpoint (its expected identity). */
   readonly serviceAccount?: string;
+  /** Istio locality of the endpoint (`region/zone/subzone`), for locality load balancing. */
+  readonly locality?: string;
 }
 
 export interface ServiceEntryInput {
@@ -27,6 +29,11 @@ export interface ServiceEntryInput {
   readonly exportTo?: string[];
   /** Identities the client accepts from the server (SPIFFE URIs). */
   readonly subjectAltNames?: string[];
+  /**
+   * The entry's endpoints are the pods of its namespace with these labels (instead of
+   * `endpoints`); each port then names its container port (`targetPort`).
+   */
+  readonly workloadSelector?: Record<string, string>;
 }
 
 /** The only place that builds ServiceEntry specs. Always MESH_INTERNAL: these are mesh services. */
@@ -36,11 +43,15 @@ export function serviceEntrySpec(input: ServiceEntryInput): ServiceEntrySpec {
     addresses: input.address === undefined ? undefined : [input.address],
     location: Location.MESH_UNDERSCORE_INTERNAL,
     resolution: input.resolution === 'STATIC' ? Resolution.STATIC : Resolution.DNS,
-    // No targetPort: every endpoint names its port (an entry's targetPort is only a fallback for
-    // endpoints that do not, Istio 1.30.3 pilot/pkg/serviceregistry/serviceentry/conversion.go:417-428).
-    ports: input.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
-    endpoints: input.endpoints.map((e) => ({
-      address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount,
+    // No targetPort for listed endpoints: each names its port (an entry's targetPort is only a
+    // fallback for endpoints that do not, Istio 1.30.3 pilot/pkg/serviceregistry/serviceentry/conversion.go:417-428);
+    // selected pods take it unless a container port has the port's name (conversion.go:418-424).
+    ports: input.ports.map((p) => ({
+      number: p.number, name: p.name, protocol: p.protocol, targetPort: input.workloadSelector ? p.targetPort : undefined,
+    })),
+    workloadSelector: input.workloadSelector && { labels: { ...input.workloadSelector } },
+    endpoints: input.workloadSelector ? undefined : input.endpoints.map((e) => ({
+      address: e.address, ports: { ...e.ports }, labels: e.labels && { ...e.labels }, serviceAccount: e.serviceAccount, locality: e.locality,
     })),
     exportTo: input.exportTo,
     subjectAltNames: input.subjectAltNames,

@@ -6,6 +6,7 @@
  */
 import type { MeshModel, ServiceModel } from '../model';
 import { PlanContext, Route } from '../plan';
+import { multiclusterProblems } from './multicluster';
 
 /** Cross-intent problems of every service, by construct path. */
 export function checkServices(model: MeshModel): Map<string, string[]> {
@@ -15,7 +16,7 @@ export function checkServices(model: MeshModel): Map<string, string[]> {
   for (const s of model.services) {
     const messages = [
       ...conflictsWithOthers(index, s), ...placementProblems(s), ...ctx.routes.of(s).flatMap((r) => routeProblems(ctx, s, r)),
-      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)),
+      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)), ...multiclusterProblems(ctx, s),
     ];
     if (messages.length > 0) out.set(s.path, [...new Set(messages)]);
   }
@@ -97,7 +98,7 @@ function placementProblems(s: ServiceModel): string[] {
  * DNS answers with the Service's address. Either way the call does not go where the intent says.
  */
 function hostShadowed(ctx: PlanContext, index: ServiceIndex, s: ServiceModel, r: Route): string[] {
-  if (ctx.model.discovery !== 'federated' || r.kind === 'local' || r.kind === 'ingress') return [];
+  if (ctx.model.discovery !== 'federated' || r.kind === 'local' || r.kind === 'ingress' || r.global) return [];
   const other = index.others(s, `fqdn:${s.fqdn}`).find((o) => o.clusters.includes(r.from.cluster));
   if (!other) return [];
   return [`serviceName: "${s.serviceName}" in namespace "${s.namespace}" is called from cluster ${r.from.cluster}, where ${other.path} `

@@ -4,10 +4,11 @@
  * read the same routes as the planner, so a warning is about what is rendered. A Mesh with
  * `strict: true` (the CLI's `--strict`) reports them as errors.
  */
-import { instanceHosts, MeshModel, ServiceModel } from '../model';
+import { entryHosts, MeshModel, ServiceModel } from '../model';
 import { allocateMeshVips, PlanContext, Route } from '../plan';
 import { ingressServerKey, ingressServerOf } from '../plan/external';
 import { parseVipRange } from '../vip';
+import { multiclusterWarnings } from './multicluster';
 
 export interface SynthWarning {
   /** Construct path of the intent the warning is about. */
@@ -27,6 +28,7 @@ export function meshWarnings(model: MeshModel): SynthWarning[] {
   const ctx = new PlanContext(model);
   return [
     ...model.services.flatMap((s) => loadBalancerWarnings(s, ctx.routes.of(s))),
+    ...model.services.flatMap((s) => multiclusterWarnings(ctx, s)),
     ...sharedCredentialWarnings(ctx),
     ...vipWarnings(model),
   ];
@@ -100,10 +102,11 @@ function sharedCredentialWarnings(ctx: PlanContext): SynthWarning[] {
 function vipWarnings(model: MeshModel): SynthWarning[] {
   if (!parseVipRange(model.vipRange)) return [];
   const owner = new Map<string, ServiceModel>();
-  for (const s of model.services) for (const h of [s.fqdn, ...instanceHosts(s)]) owner.set(h, s);
+  for (const s of model.services) for (const h of entryHosts(s)) owner.set(h, s);
   return allocateMeshVips(model).displaced.map((d) => {
     const s = owner.get(d.host)!;
-    const pin = d.host === s.fqdn ? `pin vip: "${d.address}" on this service to keep it` : 'an instance host cannot be pinned';
+    const pin = d.host === s.fqdn ? `pin vip: "${d.address}" on this service to keep it`
+      : d.host === s.globalHost ? 'a global host cannot be pinned' : 'an instance host cannot be pinned';
     return { path: s.path, field: 'vip', message: `host ${d.host} hashes to ${d.home}, which ${d.holder} has; it gets ${d.address}, `
       + `which can change when hosts are added (${pin}, pin the other host's vip, or choose another vipRange)` };
   });

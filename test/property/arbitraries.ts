@@ -5,7 +5,8 @@
 import { App, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  ClientCertificateAuthority, ExternalAccess, InboundService, InboundServiceProps, LoadBalancer, Mesh, ServiceAccessPolicy, ServiceClient, TlsCredential,
+  ClientCertificateAuthority, ExternalAccess, Failover, InboundService, InboundServiceProps, LoadBalancer, Mesh, MeshCluster, ServiceAccessPolicy,
+  ServiceClient, TlsCredential,
 } from '../../src';
 
 export interface ServiceSpec {
@@ -25,6 +26,8 @@ export interface ServiceSpec {
   external?: 'SIMPLE' | 'MUTUAL';
   allowedNamespaces: string[];
   dryRun: boolean;
+  /** Issue 13: failover, distribution, versions, global host (made valid by buildMesh). */
+  shift?: { failover?: 'locality' | 'order'; distribution?: number; versions?: 1 | 2; globalHost: boolean };
 }
 
 export interface ClientSpec {
@@ -38,7 +41,7 @@ export interface ClientSpec {
 export interface MeshSpec {
   discovery: 'federated' | 'multi-primary';
   trustDomain: string;
-  clusters: Array<{ network: number; address: 'ip' | 'dns' }>;
+  clusters: Array<{ network: number; address: 'ip' | 'dns'; region?: number }>;
   services: ServiceSpec[];
   clients: ClientSpec[];
 }
@@ -63,6 +66,12 @@ const serviceSpec = (clusters: number): fc.Arbitrary<ServiceSpec> => fc.record({
   external: fc.option(fc.constantFrom('SIMPLE', 'MUTUAL'), { nil: undefined }),
   allowedNamespaces: fc.uniqueArray(namespace, { maxLength: 2 }),
   dryRun: fc.boolean(),
+  shift: fc.option(fc.record({
+    failover: fc.option(fc.constantFrom('locality', 'order'), { nil: undefined }),
+    distribution: fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined }),
+    versions: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+    globalHost: fc.boolean(),
+  }), { nil: undefined }),
 });
 
 const clientSpec = (clusters: number, services: number): fc.Arbitrary<ClientSpec> => fc.record({
@@ -80,7 +89,8 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.integer({ min: 1, max: 8 }).c
   fc.record({
     discovery: fc.constantFrom('federated', 'multi-primary'),
     trustDomain: fc.constantFrom('cluster.local', 'prod.example.org'),
-    clusters: fc.array(fc.record({ network: fc.nat({ max: 2 }), address: fc.constantFrom('ip', 'dns') }), { minLength: n, maxLength: n }),
+    clusters: fc.array(fc.record({ network: fc.nat({ max: 2 }), address: fc.constantFrom('ip', 'dns'), region: fc.option(fc.nat({ max: 1 }), { nil: undefined }) }),
+      { minLength: n, maxLength: n }),
     services: fc.array(serviceSpec(n), { maxLength: 6 }),
   } as const).chain((m) => fc.record({
     discovery: fc.constant(m.discovery),
@@ -107,6 +117,8 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
       name: `c${i}`,
       network: `net${c.network}`,
       eastWestGateway: { address: c.address === 'ip' ? `192.0.2.${i + 1}` : `eastwest.c${i}.example.com` },
+      // One zone per cluster: a distribution's locality never covers another cluster.
+      locality: c.region === undefined ? undefined : { region: `r${c.region}`, zone: `r${c.region}-z${i}` },
     })),
   }));
   const cluster = (i: number) => mesh.cluster(`c${i}`);
@@ -147,6 +159,7 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
       dryRun: sidecar ? s.dryRun : undefined,
       additionalClusters: s.extraCluster !== undefined && s.extraCluster !== s.cluster ? [cluster(s.extraCluster)] : undefined,
     };
+    Object.assign(props, sidecar && !headless ? shiftProps(spec, s, props, cluster) : {});
     return new InboundService(cluster(s.cluster), `svc${i}`, m('service', i, props));
   });
   spec.clients.forEach((c, i) => {
@@ -161,6 +174,37 @@ export function buildMesh(spec: MeshSpec, app: App = new App(), mutation?: Mutat
     }
   });
   return mesh;
+}
+
+/**
+ * Failover, distribution, versions and global host for a service, kept to what is valid:
+ * localities on every server cluster for locality settings, outlier detection that can eject,
+ * versions running everywhere (so every caller can reach each), a global host in federated mode.
+ */
+function shiftProps(spec: MeshSpec, s: ServiceSpec, props: InboundServiceProps, cluster: (i: number) => MeshCluster): Partial<InboundServiceProps> {
+  const shift = s.shift;
+  if (!shift) return {};
+  const home = cluster(s.cluster);
+  const servers = [home, ...(props.additionalClusters ?? [])];
+  const located = servers.every((c) => c.topology.locality !== undefined);
+  const out: { -readonly [K in keyof InboundServiceProps]: InboundServiceProps[K] } = {};
+  const several = servers.length > 1;
+  if (several && (shift.failover === 'order' || (shift.failover === 'locality' && located))) {
+    out.failover = shift.failover === 'order' ? Failover.inOrder([...servers].reverse()) : Failover.byLocality();
+  }
+  if (several && located && shift.distribution !== undefined) {
+    out.distribution = [{ to: [{ cluster: servers[0], weight: shift.distribution }, { cluster: servers[1], weight: 100 - shift.distribution }] }];
+  }
+  if (out.failover || out.distribution) {
+    const od = props.trafficPolicy?.outlierDetection;
+    out.trafficPolicy = { ...props.trafficPolicy, outlierDetection: { ...od, consecutive5xxErrors: 5, maxEjectionPercent: undefined } };
+  }
+  if (shift.versions && !s.protocols.some((p) => p === 'tls')) {
+    out.versions = shift.versions === 1 ? [{ name: 'v1', labels: { version: 'v1' }, weight: 100 }]
+      : [{ name: 'v1', labels: { version: 'v1' }, weight: 60 }, { name: 'v2', labels: { version: 'v2' }, weight: 40 }];
+  }
+  if (shift.globalHost && spec.discovery === 'federated') out.globalHost = true;
+  return out;
 }
 
 /** One change that makes a valid mesh invalid; `field` is what the error must name. */
