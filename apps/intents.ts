@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { ClusterManifests, writeClusters } from '../src';
+import { writeConnectivity } from '../src/review/write';
 import { buildBundle } from '../src/intents/build';
 import { loadBundle } from '../src/intents/load';
 
@@ -34,5 +35,8 @@ export function synthBundle(bundlePath: string): ClusterManifests[] {
 if (require.main === module) {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   const results = Object.entries(intentBundles()).map(([name, p]) => ({ dir: path.join(outdir, name), clusters: synthBundle(p) }));
-  for (const r of results) writeClusters(r.dir, r.clusters);
+    for (const r of results) {
+    writeClusters(r.dir, r.clusters);
+    writeConnectivity(r.dir, r.clusters);
+  }
 }

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { synthClusters, writeClusters } from '../src';
+import { writeConnectivity } from '../src/review/write';
 import { intentBundles, synthBundle } from './intents';
 import { APPS } from './registry';
 
@@ -18,4 +19,7 @@ const results = [
   }),
   ...Object.entries(intentBundles()).map(([name, bundle]) => ({ dir: path.join(outdir, name), clusters: synthBundle(bundle) })),
 ];
-for (const r of results) writeClusters(r.dir, r.clusters);
+for (const r of results) {
+  writeClusters(r.dir, r.clusters);
+  writeConnectivity(r.dir, r.clusters);
+}

@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { buildBundle } from './intents/build';
 import { BundleError, LoadedBundle, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
+import { checkConnectivityTargets, writeConnectivity } from './review/write';
 import { OutputError } from './output/fs-errors';
 import { writeClusters } from './output/write-clusters';
 import type { WriteReport } from './output/writer';
@@ -55,8 +56,10 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
       for (const w of warnings) io.err(`  ${w}`);
       return 1;
     }
+    checkConnectivityTargets(outdir);
     const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
     const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
+    writeConnectivity(outdir, clusters);
     progress?.finish();
     for (const line of report.recovered) io.err(`note: ${line}`);
     for (const w of [...warnings, ...report.warnings]) io.err(`warning: ${w}`);

@@ -36,3 +36,9 @@ export { IstioIntentsValidation } from './validation/cdk8s-plugin';
 export type {
   IstioIntentsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource,
 } from './validation/cdk8s-plugin';
+
+// Review: who may call whom, and what a change opens (from rendered manifests).
+export { connectivityFiles, readManifestTree, buildAccessModel, renderMermaid, renderDot } from './review';
+export { diffAccess } from './review/diff';
+export type { AccessDiff, AccessChange } from './review/diff-types';
+export { writeConnectivity } from './review/write';

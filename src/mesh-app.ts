@@ -12,6 +12,7 @@ import { writeClusters } from './output/write-clusters';
 import type { WriteOptions, WriteReport } from './output/writer';
 import { phase } from './progress';
 import { SERVICE_INTENT_LABEL } from './render/labels';
+import { checkConnectivityTargets, writeConnectivity } from './review/write';
 
 export { manifestFileName, manifestText, writeClusters };
 export type { ClusterManifests, WriteOptions, WriteReport };
@@ -172,6 +173,8 @@ export function synthWarnings(app: App): string[] {
  * `placeChart`). Every other chart is written like cdk8s's default App writes it:
  * `<outdir>/<chart label>.k8s.yaml`. Every file starts with `---`, so the files concatenated in
  * any order (what `cdk8s synth --stdout` prints) are a valid multi-document YAML stream.
+ * Next to the cluster directories go `connectivity.md` and `connectivity.json`: who may call
+ * whom, read from the written objects (see the README's "Reviewing access").
  * Everything is synthesized and validated before the first file is written; then every cluster
  * directory is replaced as a whole, and only files this tool wrote are ever replaced or removed
  * (see `writeClusters`).
@@ -195,9 +198,11 @@ export class MeshApp extends App {
     const clusters = clusterManifests(this);
     const charts = chartManifests(this);
     checkChartTargets(this.outdir, charts);
+    if (clusters.length > 0) checkConnectivityTargets(this.outdir);
     this.lastWrite = writeClusters(this.outdir, clusters);
     for (const w of this.lastWrite.warnings) process.stderr.write(`warning: ${w}\n`);
     writeCharts(this.outdir, charts);
+    if (clusters.length > 0) writeConnectivity(this.outdir, clusters);
   }
 }
 

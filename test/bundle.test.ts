@@ -176,7 +176,7 @@ clients:
       expect(Object.keys(readTree(out)).sort()).toEqual([
         '.cdk8s-istio-intents-clusters.json', 'cluster01/.cdk8s-istio-intents.json', 'cluster01/Kustomization',
         'cluster02/.cdk8s-istio-intents.json', 'cluster02/Kustomization', 'cluster02/authorizationpolicy.default.httpbin.yaml',
-        'cluster02/peerauthentication.default.httpbin.yaml',
+        'cluster02/peerauthentication.default.httpbin.yaml', 'connectivity.json', 'connectivity.md',
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

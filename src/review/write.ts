@@ -22,17 +22,25 @@ const OURS: Record<string, (text: string) => boolean> = {
   },
 };
 
-/** Writes the connectivity files of the clusters into `outdir`; returns the paths written. */
-export function writeConnectivity(outdir: string, clusters: readonly ClusterManifests[], rootNamespace?: string): string[] {
-  const files = connectivityFiles(clusters.map((c) => ({ cluster: c.cluster, objects: [...c.files.values()] })), { rootNamespace });
-  const theirs = [...files.keys()].map((name) => path.join(outdir, name)).filter((file) => {
+/** Throws, naming them, when connectivity files would replace files this tool did not write. */
+export function checkConnectivityTargets(outdir: string): void {
+  const theirs = Object.keys(OURS).map((name) => path.join(outdir, name)).filter((file) => {
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
     return stat !== undefined && (!stat.isFile() || !OURS[path.basename(file)](fs.readFileSync(file, 'utf8')));
   });
   if (theirs.length > 0) {
     const lines = theirs.map((f) => `  ${f}: this tool did not write this file; move it away`);
-    throw new OutputError(`the connectivity files were not written:\n${lines.join('\n')}`);
+    throw new OutputError(`nothing was written:\n${lines.join('\n')}`);
   }
+}
+
+/**
+ * Writes the connectivity files of the clusters into `outdir` (each replaced whole); returns the
+ * paths written. Call `checkConnectivityTargets` before writing anything else.
+ */
+export function writeConnectivity(outdir: string, clusters: readonly ClusterManifests[], rootNamespace?: string): string[] {
+  checkConnectivityTargets(outdir);
+  const files = connectivityFiles(clusters.map((c) => ({ cluster: c.cluster, objects: [...c.files.values()] })), { rootNamespace });
   fs.mkdirSync(outdir, { recursive: true });
   return [...files].map(([name, text]) => {
     const target = path.join(outdir, name);

@@ -140,3 +140,34 @@ describe('the commands on written trees', () => {
     expect(cli('graph', dir, '--format', 'json', '--focus', 'x').status).toBe(2);
   });
 });
+
+describe('connectivity files at every synth', () => {
+  test('MeshApp writes connectivity.md and connectivity.json next to the cluster directories, and never over a file of the user\'s', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const path = require('node:path') as typeof import('node:path');
+    const { MeshApp } = require('../../src') as typeof import('../../src');
+    const { APPS } = require('../../apps/registry') as typeof import('../../apps/registry');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connectivity-'));
+    try {
+      const synthInto = () => {
+        const app = new MeshApp({ outdir: dir });
+        APPS['sleep-httpbin'](app);
+        app.synth();
+      };
+      synthInto();
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('connectivity'))).toEqual(['connectivity.json', 'connectivity.md']);
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'connectivity.json'), 'utf8'));
+      expect(json.clusters.map((c: any) => c.name)).toEqual(['cluster01', 'cluster02']);
+      expect(fs.readFileSync(path.join(dir, 'connectivity.md'), 'utf8')).toContain('```mermaid');
+      synthInto(); // its own files are replaced
+      fs.writeFileSync(path.join(dir, 'connectivity.md'), '# my notes\n');
+      const before = fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.json'), 'utf8');
+      expect(synthInto).toThrow(`nothing was written:\n  ${path.join(dir, 'connectivity.md')}: this tool did not write this file; move it away`);
+      expect(fs.readFileSync(path.join(dir, 'connectivity.md'), 'utf8')).toBe('# my notes\n');
+      expect(fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.json'), 'utf8')).toBe(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
