@@ -4,7 +4,7 @@ import { synthClusters, withWarningSink } from '../../src';
 import { validateManifests } from '../../src/validation/manifest-validator';
 import { buildMesh, meshSpec, runs } from './arbitraries';
 
-const RUNS = runs(100);
+const RUNS = runs(60);
 
 function render(spec: Parameters<typeof buildMesh>[0]): { text: string; objects: any[] } {
   const app = new App();
