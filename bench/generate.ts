@@ -67,7 +67,7 @@ export function defineBenchMesh(app: App, spec: BenchMeshSpec): Mesh {
   const mesh = new Mesh(app, 'bench', { name: 'bench', clusters: clusterProps(spec.clusters) });
   for (const s of planBenchMesh(spec)) {
     const props: InboundServiceProps = {
-      name: s.name, serviceName: s.name, namespace: s.namespace, protocol: PROTOCOL[s.kind], port: s.port, targetPort: s.port + 1000,
+      name: s.name, serviceName: s.name, namespace: s.namespace, application: s.name, protocol: PROTOCOL[s.kind], port: s.port, targetPort: s.port + 1000,
       headless: s.kind === 'headless' ? true : undefined, instances: s.kind === 'headless' ? 3 : undefined,
       serviceAccount: s.kind === 'headless' ? s.name : undefined,
       trafficPolicy: {
