@@ -7,6 +7,8 @@ export {
   MeshApp, synthClusters, synthCharts, synthWarnings, writeClusters, writeCharts, validateApp, manifestFileName, manifestText,
 } from './mesh-app';
 export type { ClusterManifests, ChartManifests, WriteOptions, WriteReport } from './mesh-app';
+export type { WrittenCluster } from './output/writer';
+export type { IInboundService, IServiceClient } from './intent';
 export { placeChart, clustersOfChart } from './chart-placement';
 export { withWarningSink } from './warning-sink';
 export type { WarningSink } from './warning-sink';
@@ -37,8 +39,7 @@ export type {
   IstioIntentsValidationProps, PluginValidationContext, PluginViolation, PluginViolatingResource,
 } from './validation/cdk8s-plugin';
 
-// Review: who may call whom, and what a change opens (from rendered manifests).
-export { connectivityFiles, readManifestTree, buildAccessModel, renderMermaid, renderDot } from './review';
-export { diffAccess } from './review/diff';
-export type { AccessDiff, AccessChange } from './review/diff-types';
+// Review: who may call whom (the graph and diff commands read rendered trees; see the README).
+export { connectivityFiles } from './review';
+export type { AccessModelOptions } from './review';
 export { writeConnectivity } from './review/write';
