@@ -57,6 +57,7 @@ describe('intent bundles', () => {
   test.each([
     ['seed-sleep-httpbin', 'sleep-httpbin'],
     ['seed-tcp-echo', 'tcp-echo'],
+    ['failover-bookinfo', 'failover-bookinfo'],
   ])('the seed bundle %s and the TypeScript app %s synthesize to byte-identical directories', (bundle, appName) => {
     const fromBundle = tmp('bundle');
     const fromApp = tmp('app');
