@@ -25,7 +25,7 @@ export function failoverBookinfo(app: App): Mesh {
   const outlierDetection = { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) };
 
   const details = new InboundService(c1, 'details', {
-    namespace: 'bookinfo', protocol: 'HTTP', port: 9080, serviceAccount: 'bookinfo-details',
+    namespace: 'bookinfo', application: 'details', protocol: 'HTTP', port: 9080, serviceAccount: 'bookinfo-details',
     additionalClusters: [c2, c3],
     globalHost: true,
     trafficPolicy: { outlierDetection },
@@ -34,7 +34,7 @@ export function failoverBookinfo(app: App): Mesh {
   });
 
   const reviews = new InboundService(c1, 'reviews', {
-    namespace: 'bookinfo', protocol: 'HTTP', port: 9080, serviceAccount: 'bookinfo-reviews',
+    namespace: 'bookinfo', application: 'reviews', protocol: 'HTTP', port: 9080, serviceAccount: 'bookinfo-reviews',
     additionalClusters: [c2],
     globalHost: true,
     trafficPolicy: { outlierDetection },

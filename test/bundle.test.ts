@@ -2,13 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { MeshApp } from '../src';
+import { ClusterManifests, Failover, InboundService, Mesh, MeshApp, MeshCluster, ServiceClient } from '../src';
+import type { DiscoveryMode, InboundServiceProps } from '../src';
 import { main } from '../src/cli';
 import { buildBundle } from '../src/intents/build';
 import { BundleError, bundleFiles, loadBundleTexts } from '../src/intents/load';
 import { APPS } from '../apps/registry';
 import { intentBundles, synthBundle } from '../apps/intents';
+import { synthClusters } from '../src/mesh-app';
 import { validateManifests } from '../src/validation/manifest-validator';
 import { withWarningSink } from '../src/warning-sink';
 import schema = require('../src/intents/intent-bundle.schema.json');
@@ -57,6 +60,7 @@ describe('intent bundles', () => {
   test.each([
     ['seed-sleep-httpbin', 'sleep-httpbin'],
     ['seed-tcp-echo', 'tcp-echo'],
+    ['failover-bookinfo', 'failover-bookinfo'],
   ])('the seed bundle %s and the TypeScript app %s synthesize to byte-identical directories', (bundle, appName) => {
     const fromBundle = tmp('bundle');
     const fromApp = tmp('app');
@@ -315,5 +319,175 @@ securityIntents:
   test('usage errors exit 2', () => {
     expect(cli('synth', 'x.yaml').status).toBe(2);
     expect(cli('frobnicate').status).toBe(2);
+  });
+});
+
+describe('failover, distribution, versions and locality in bundles (issue 13)', () => {
+  const LOCALITIES = [{ region: 'r1', zone: 'z1', subzone: 's1' }, { region: 'r1', zone: 'z2' }, { region: 'r2' }];
+  const cloud = (discovery = 'federated') => `
+logicalCloud:
+  name: lc1
+  discovery: ${discovery}
+  clusters:
+    - { name: cluster01, locality: { region: r1, zone: z1, subzone: s1 }, eastWestGateway: { address: 192.0.2.10 } }
+    - { name: cluster02, locality: { region: r1, zone: z2 }, eastWestGateway: { address: 192.0.2.20 } }
+    - { name: cluster03, locality: { region: r2 }, eastWestGateway: { address: 192.0.2.30 } }
+placement: { httpbin: [cluster01, cluster02], sleep: [cluster03] }
+`;
+  /** httpbin in cluster01 and cluster02 with outlier detection (failover needs it), sleep in cluster03 calling it. */
+  const bundle = (spec: string, discovery?: string) => `${cloud(discovery)}
+inboundServices:
+  - metadata: { name: httpbin }
+    spec: { application: httpbin, protocol: HTTP, port: 8000, consecutive5xxErrors: 5, intervalSweep: 10s, baseEjectionTime: 30s, ${spec} }
+clients:
+  - { inboundService: httpbin, metadata: { name: sleep, application: sleep } }
+`;
+  const synthText = (text: string) => buildBundle(loadBundleTexts([{ file: 'b.yaml', text }])).synth();
+
+  /** The same intents declared in TypeScript; `extra` gets the clusters [cluster01, cluster02, cluster03]. */
+  function typeScriptTwin(extra: (c: MeshCluster[]) => Partial<InboundServiceProps>, discovery: DiscoveryMode = 'federated') {
+    const app = new App();
+    const mesh = new Mesh(app, 'mesh', {
+      name: 'lc1', discovery,
+      clusters: LOCALITIES.map((locality, i) => ({ name: `cluster0${i + 1}`, locality, eastWestGateway: { address: `192.0.2.${i + 1}0` } })),
+    });
+    const c = mesh.clusters;
+    const httpbin = new InboundService(c[0], 'httpbin', {
+      application: 'httpbin', protocol: 'HTTP', port: 8000, additionalClusters: [c[1]],
+      trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s' } },
+      ...extra(c),
+    });
+    new ServiceClient(c[2], 'sleep', {}).connectTo(httpbin);
+    return synthClusters(app);
+  }
+
+  const drOf = (clusters: ClusterManifests[], cluster: string, name = 'httpbin') =>
+    clusters.find((c) => c.cluster === cluster)!.files.get(`destinationrule.default.${name}.yaml`);
+
+  test('cluster locality: region/zone/subzone on the endpoints callers see', () => {
+    const clusters = synthText(bundle('failover: { mode: locality }'));
+    const se = clusters.find((c) => c.cluster === 'cluster03')!.files.get('serviceentry.default.httpbin.yaml');
+    expect(se.spec.endpoints.map((e: { locality: string }) => e.locality)).toEqual(['r1/z1/s1', 'r1/z2']);
+    expect(drOf(clusters, 'cluster03').spec.trafficPolicy.loadBalancer).toEqual({ localityLbSetting: { enabled: true } });
+    expect(clusters).toEqual(typeScriptTwin(() => ({ failover: Failover.byLocality() })));
+  });
+
+  test('failover mode order: Failover.inOrder with the named clusters', () => {
+    const clusters = synthText(bundle('failover: { mode: order, clusters: [cluster02, cluster01] }'));
+    expect(drOf(clusters, 'cluster03').spec.trafficPolicy.loadBalancer.localityLbSetting.failoverPriority)
+      .toEqual(['traffic.intents.cdk8s.io/failover-1=y']);
+    expect(clusters).toEqual(typeScriptTwin((c) => ({ failover: Failover.inOrder([c[1], c[0]]) })));
+  });
+
+  test('failover mode labels (multi-primary): Failover.byLabels with the labels as given', () => {
+    const labels = ['topology.istio.io/network', 'topology.istio.io/cluster=cluster01'];
+    const clusters = synthText(bundle(`failover: { mode: labels, labels: [${labels.join(', ')}] }`, 'multi-primary'));
+    expect(drOf(clusters, 'cluster03').spec.trafficPolicy.loadBalancer.localityLbSetting).toEqual({ enabled: true, failoverPriority: labels });
+    expect(clusters).toEqual(typeScriptTwin(() => ({ failover: Failover.byLabels(labels) }), 'multi-primary'));
+  });
+
+  test('distribution: from (default every caller), to clusters with weights (numbers or strings)', () => {
+    const clusters = synthText(bundle('distribution: [ { to: [ { cluster: cluster01, weight: "70" }, { cluster: cluster02, weight: 30 } ] } ]'));
+    expect(drOf(clusters, 'cluster03').spec.trafficPolicy.loadBalancer.localityLbSetting)
+      .toEqual({ enabled: true, distribute: [{ from: '*', to: { 'r1/z1/s1': 70, 'r1/z2': 30 } }] });
+    expect(clusters).toEqual(typeScriptTwin((c) => ({ distribution: [{ to: [{ cluster: c[0], weight: 70 }, { cluster: c[1], weight: 30 }] }] })));
+    const from = synthText(bundle('distribution: [ { from: [cluster03], to: [ { cluster: cluster02, weight: 100 } ] } ]'));
+    expect(from).toEqual(typeScriptTwin((c) => ({ distribution: [{ from: [c[2]], to: [{ cluster: c[1], weight: 100 }] }] })));
+  });
+
+  test('versions: name, labels, weight and clusters (default: every cluster the service runs in)', () => {
+    const versions = 'versions: [ { name: v1, labels: { version: v1 }, weight: 90 }, { name: v2, labels: { version: v2 }, weight: "10", clusters: [cluster02] } ]';
+    const clusters = synthText(bundle(versions));
+    expect(drOf(clusters, 'cluster03').spec.subsets.map((s: { name: string }) => s.name)).toEqual(['v1', 'v2']);
+    expect(clusters).toEqual(typeScriptTwin((c) => ({
+      versions: [{ name: 'v1', labels: { version: 'v1' }, weight: 90 }, { name: 'v2', labels: { version: 'v2' }, weight: 10, clusters: [c[1]] }],
+    })));
+  });
+
+  test('globalHost: a yes/no value; true serves <servicename>.<namespace>.global', () => {
+    const clusters = synthText(bundle('globalHost: "yes", failover: { mode: locality }'));
+    expect(drOf(clusters, 'cluster03', 'httpbin-global').spec.host).toBe('httpbin.default.global');
+    expect(clusters).toEqual(typeScriptTwin(() => ({ globalHost: true, failover: Failover.byLocality() })));
+    expect(synthText(bundle('globalHost: "no"'))).toEqual(typeScriptTwin(() => ({})));
+  });
+
+  const inSpec = '$.inboundServices[0].spec';
+  const badCases: Array<[string, string, string, string]> = [
+    ['distribution weights not summing to 100', bundle('distribution: [ { to: [ { cluster: cluster01, weight: 70 }, { cluster: cluster02, weight: 20 } ] } ]'),
+      `${inSpec}.distribution[0].to`, '[70,20] has weights summing to 90; they must sum to 100'],
+    ['distribution weight out of range', bundle('distribution: [ { to: [ { cluster: cluster01, weight: 100 }, { cluster: cluster02, weight: 0 } ] } ]'),
+      `${inSpec}.distribution[0].to[1].weight`, '0 is not a weight (a whole number from 1 to 100, in percent)'],
+    ['distribution weight not a number', bundle('distribution: [ { to: [ { cluster: cluster01, weight: "all" } ] } ]'),
+      `${inSpec}.distribution[0].to[0].weight`, '"all" is not a weight'],
+    ['distribution to a cluster the service does not run in', bundle('distribution: [ { to: [ { cluster: cluster01, weight: 50 }, { cluster: cluster03, weight: 50 } ] } ]'),
+      `${inSpec}.distribution[0].to[1].cluster`, '"cluster03" is not a cluster the service runs in (cluster01, cluster02; add it to $.placement.httpbin)'],
+    ['distribution from an unknown cluster', bundle('distribution: [ { from: [cluster09], to: [ { cluster: cluster01, weight: 100 } ] } ]'),
+      `${inSpec}.distribution[0].from[0]`, '"cluster09" is not a cluster of the logical cloud (cluster01, cluster02, cluster03)'],
+    ['two distributions for one calling cluster', bundle('distribution: [ { from: [cluster03], to: [ { cluster: cluster01, weight: 100 } ] }, '
+      + '{ from: [cluster03], to: [ { cluster: cluster02, weight: 100 } ] } ]'),
+      `${inSpec}.distribution[1].from`, '"cluster03" is also covered by distribution[0] (one distribution per calling cluster)'],
+    ['an empty distribution list', bundle('distribution: []'), `${inSpec}.distribution`, '[] must NOT have fewer than 1 items'],
+    ['distribution without localities', bundle('distribution: [ { to: [ { cluster: cluster01, weight: 100 } ] } ]').replace('locality: { region: r1, zone: z2 }, ', ''),
+      `${inSpec}.distribution`, 'needs a locality on every cluster the service runs in (Istio distributes by locality); cluster02 has none'],
+    ['unknown cluster in an order', bundle('failover: { mode: order, clusters: [cluster01, cluster09] }'),
+      `${inSpec}.failover.clusters[1]`, '"cluster09" is not a cluster of the logical cloud (cluster01, cluster02, cluster03)'],
+    ['an order naming a cluster the service does not run in', bundle('failover: { mode: order, clusters: [cluster01, cluster02, cluster03] }'),
+      `${inSpec}.failover.clusters[2]`, '"cluster03" is not a cluster the service runs in (cluster01, cluster02; add it to $.placement.httpbin)'],
+    ['an order missing a cluster', bundle('failover: { mode: order, clusters: [cluster02] }'),
+      `${inSpec}.failover.clusters`, '["cluster02"] must list each cluster the service runs in once (cluster01, cluster02); missing cluster01'],
+    ['an order listing a cluster twice', bundle('failover: { mode: order, clusters: [cluster02, cluster02] }'),
+      `${inSpec}.failover.clusters[1]`, '"cluster02" is listed twice'],
+    ['mode order without clusters', bundle('failover: { mode: order }'),
+      `${inSpec}.failover.clusters`, 'is required with mode "order" (every cluster the application is placed in, in the order callers use them'],
+    ['clusters with mode locality', bundle('failover: { mode: locality, clusters: [cluster01, cluster02] }'),
+      `${inSpec}.failover.clusters`, 'is only used with mode "order" (this failover\'s mode is "locality")'],
+    ['mode labels without labels', bundle('failover: { mode: labels }', 'multi-primary'), `${inSpec}.failover.labels`, 'is required with mode "labels"'],
+    ['an unknown failover mode', bundle('failover: { mode: zone }'), `${inSpec}.failover.mode`, '"zone" is not one of "locality", "order", "labels"'],
+    ['a failover label that is not a label', bundle('failover: { mode: labels, labels: ["bad key"] }', 'multi-primary'),
+      `${inSpec}.failover.labels[0]`, '"bad key" is not a label key, or key=value'],
+    ['failover by labels in federated mode', bundle('failover: { mode: labels, labels: [topology.istio.io/network] }'),
+      `${inSpec}.failover`, 'Failover.byLabels() compares endpoint labels, but in federated mode'],
+    ['failover by locality without localities', bundle('failover: { mode: locality }').replace('locality: { region: r1, zone: z2 }, ', ''),
+      `${inSpec}.failover`, 'Failover.byLocality() needs a locality on every cluster the service runs in; cluster02 has none'],
+    ['failover without outlier detection', bundle('failover: { mode: locality }').replace('consecutive5xxErrors: 5, intervalSweep: 10s, baseEjectionTime: 30s, ', ''),
+      `${inSpec}.failover`, 'needs trafficPolicy.outlierDetection'],
+    ['failover for a service in one cluster', bundle('failover: { mode: locality }').replace('httpbin: [cluster01, cluster02]', 'httpbin: [cluster01]'),
+      `${inSpec}.failover`, 'needs a service in more than one cluster; it runs in cluster01 only'],
+    ['a maxEjectionPercent too low to fail over', bundle('failover: { mode: locality }, maxEjectionPercent: 10'),
+      `${inSpec}.maxEjectionPercent`, '10 lets a caller eject only 0 of the 2 cluster endpoints it sees'],
+    ['version weights not summing to 100', bundle('versions: [ { name: v1, labels: { version: v1 }, weight: 60 }, { name: v2, labels: { version: v2 }, weight: 60 } ]'),
+      `${inSpec}.versions`, '[60,60] has weights summing to 120; they must sum to 100'],
+    ['a version name that is not a DNS label', bundle('versions: [ { name: V_1, labels: { version: v1 }, weight: 100 } ]'),
+      `${inSpec}.versions[0].name`, '"V_1" is not a version name'],
+    ['a version repeating another\'s labels', bundle('versions: [ { name: v1, labels: { version: v1 }, weight: 50 }, { name: v2, labels: { version: v1 }, weight: 50 } ]'),
+      `${inSpec}.versions[1]`, '"v2" repeats the labels of versions[0]'],
+    ['version labels contradicting workloadLabels', bundle('workloadLabels: { app: httpbin, version: v1 }, versions: [ { name: v2, labels: { version: v2 }, weight: 100 } ]'),
+      `${inSpec}.versions[0].labels.version`, '"v2" contradicts the service\'s workloadLabels (version: "v1")'],
+    ['a version in a cluster the service does not run in', bundle('versions: [ { name: v1, labels: { version: v1 }, weight: 100, clusters: [cluster03] } ]'),
+      `${inSpec}.versions[0].clusters[0]`, '"cluster03" is not a cluster the service runs in'],
+    ['a misspelt version field', bundle('versions: [ { name: v1, labels: { version: v1 }, weight: 100, cluster: [cluster01] } ]'),
+      `${inSpec}.versions[0].cluster`, 'is not a known field (did you mean "clusters"?)'],
+    ['globalHost not a yes/no value', bundle('globalHost: maybe'), `${inSpec}.globalHost`, '"maybe" is not a yes/no value'],
+    ['globalHost in multi-primary mode', bundle('globalHost: true', 'multi-primary'), `${inSpec}.globalHost`, 'true is for federated meshes'],
+    ['failover on a service without a sidecar', bundle('istio-proxy: "no", failover: { mode: locality }').replace('consecutive5xxErrors: 5, intervalSweep: 10s, baseEjectionTime: 30s, ', ''),
+      `${inSpec}.failover`, 'needs the Istio sidecar'],
+    ['locality without region', cloud().replace('{ region: r2 }', '{ zone: z3 }'), '$.logicalCloud.clusters[2].locality.region', 'is required'],
+    ['a locality with "/" in the region', cloud().replace('{ region: r2 }', '{ region: r2/x }'),
+      '$.logicalCloud.clusters[2].locality.region', '"r2/x" is not a region name'],
+    ['a subzone without a zone', cloud().replace('{ region: r2 }', '{ region: r2, subzone: s9 }'),
+      '$.logicalCloud.clusters[2].locality.subzone', 'needs a zone'],
+    ['a misspelt locality field', cloud().replace('{ region: r2 }', '{ region: r2, zones: z }'),
+      '$.logicalCloud.clusters[2].locality.zones', 'is not a known field (did you mean "zone"?)'],
+  ];
+
+  test.each(badCases)('%s: one problem, at its JSON path', (_title, text, jsonPath, message) => {
+    const escaped = `b.yaml#1 ${jsonPath}: ${message}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(problems({ 'b.yaml': text })).toEqual([expect.stringMatching(new RegExp(`^${escaped}`))]);
+  });
+
+  test('a cluster left out of the logical cloud (its own problem) is not reported again where a service names it', () => {
+    const text = bundle('distribution: [ { from: [""], to: [ { cluster: cluster01, weight: 100 } ] } ]')
+      .replace('    - { name: cluster03', '    - { name: "" }\n    - { name: cluster03');
+    expect(problems({ 'b.yaml': text })).toEqual(['b.yaml#1 $.logicalCloud.clusters[2].name: "" is not a cluster name (a DNS-1123 label)']);
   });
 });

@@ -20,6 +20,7 @@ import {
   CLIENT_FIELDS, EMCO_CLIENT_FIELDS, EMCO_POLICY_FIELDS, EMCO_SERVICE_FIELDS, FieldMap, MESH_FIELDS, POLICY_FIELDS, Registered, SEED_SERVICE_FIELDS,
 } from './field-maps';
 import { LoadedBundle, Located, Origin, where } from './load';
+import type { ServiceClusters } from './seed-multicluster';
 import { seedServiceProps } from './seed-service';
 import type { ExternalRef, ServicePropsResult } from './service-result';
 import type { BuiltBundle, ServiceItem } from './translate';
@@ -55,7 +56,8 @@ interface InboundSource {
   readonly app: string;
   readonly appField: string;
   readonly fields: FieldMap;
-  readonly props: () => ServicePropsResult | undefined;
+  /** The item's props, given the clusters it is placed in. */
+  readonly props: (placed: readonly MeshCluster[]) => ServicePropsResult | undefined;
 }
 
 export class BundleBuilder implements BuiltBundle {
@@ -160,7 +162,10 @@ export class BundleBuilder implements BuiltBundle {
     const sources: InboundSource[] = [
       ...inboundServices.map((item) => ({
         item, app: item.value.spec.application, appField: '.spec.application', fields: SEED_SERVICE_FIELDS,
-        props: () => seedServiceProps(item, this.namespace, problems),
+        props: (placed: readonly MeshCluster[]) => {
+          const clusters = this.serviceClusters(item.value.spec.application, placed);
+          return seedServiceProps(item, this.namespace, clusters, problems);
+        },
       })),
       ...emcoInboundIntents.map((item) => ({
         item, app: item.value.spec.app, appField: '.spec.app', fields: EMCO_SERVICE_FIELDS,
@@ -180,7 +185,7 @@ export class BundleBuilder implements BuiltBundle {
     }
     const made = this.guarded(where(item.origin), () => {
       const clusters = this.placed(app, where(item.origin, appField));
-      const props = clusters && toProps();
+      const props = clusters && toProps(clusters);
       if (!clusters || !props) return undefined;
       if (!this.claimId(clusters[0], `inbound:${name}`, where(item.origin, '.metadata.name'), name)) return undefined;
       this.serviceOrigins.set(name, item);
@@ -193,6 +198,11 @@ export class BundleBuilder implements BuiltBundle {
     }
     this.register(made.service, item.origin, fields);
     this.services.set(name, { ...made, origin: item.origin });
+  }
+
+  /** The clusters a service's fields may name: the logical cloud's, and those its application is placed in. */
+  private serviceClusters(app: string, placed: readonly MeshCluster[]): ServiceClusters {
+    return { app, cloud: this.meshClusters, placed, reported: this.failed.clusters };
   }
 
   /** The inbound service an intent names, or a problem (unless that service's own problems are reported). */
@@ -412,6 +422,7 @@ function clusterProps(c: ClusterJson): ClusterProps {
   return {
     name: c.name,
     network: c.network,
+    locality: c.locality,
     rootNamespace: c.rootNamespace,
     eastWestGateway: ew && {
       address: ew.address, port: asNumber(ew.port), meshTlsPort: asNumber(ew.meshTlsPort), selector: ew.selector, namespace: ew.namespace,

@@ -31,9 +31,17 @@ export interface IngressGatewayJson {
   readonly serviceAccount?: string;
 }
 
+/** Where a cluster's nodes run (Istio's `region/zone/subzone`). */
+export interface LocalityJson {
+  readonly region: string;
+  readonly zone?: string;
+  readonly subzone?: string;
+}
+
 export interface ClusterJson {
   readonly name: string;
   readonly network?: string;
+  readonly locality?: LocalityJson;
   readonly rootNamespace?: string;
   readonly eastWestGateway?: EastWestGatewayJson;
   readonly ingressGateway?: IngressGatewayJson;
@@ -82,6 +90,27 @@ export interface RetriesJson {
   readonly retryOn?: string | string[];
 }
 
+/** How callers fail over between the service's clusters; `clusters` only with mode order, `labels` only with mode labels. */
+export interface FailoverJson {
+  readonly mode: 'locality' | 'order' | 'labels';
+  readonly clusters?: string[];
+  readonly labels?: string[];
+}
+
+/** One calling group's shares of the service's clusters (cluster names of the logical cloud). */
+export interface DistributionJson {
+  readonly from?: string[];
+  readonly to: Array<{ readonly cluster: string; readonly weight: CountJson }>;
+}
+
+/** A version of the service: a subset of its pods, with a share of the calls. */
+export interface VersionJson {
+  readonly name: string;
+  readonly labels: LabelsJson;
+  readonly weight: CountJson;
+  readonly clusters?: string[];
+}
+
 export interface InboundServiceSpecJson {
   readonly application: string;
   readonly servicename?: string;
@@ -118,6 +147,10 @@ export interface InboundServiceSpecJson {
   readonly remoteIpBlocks?: string[];
   readonly dryRun?: FlagJson;
   readonly vip?: string;
+  readonly failover?: FailoverJson;
+  readonly distribution?: DistributionJson[];
+  readonly versions?: VersionJson[];
+  readonly globalHost?: FlagJson;
 }
 
 /** A seed inbound service (`inboundServices[]`). */

@@ -39,6 +39,8 @@ export const SEED_SERVICE_FIELDS: FieldMap = [
   ['externalAccess.remoteIpBlocks', '.spec.remoteIpBlocks'],
   ['externalAccess.credential', '.spec.credentialName'], ['externalAccess.clientCa', '.spec.credentialName'], ['externalAccess', '.spec.mutualTLS'],
   ['additionalClusters', '.spec.application'], ['headless:', '.spec.headless'],
+  // The bundle spells these as the construct does (cluster names for MeshClusters), so the rest of the path carries over.
+  ['failover', '.spec.failover'], ['distribution', '.spec.distribution'], ['versions', '.spec.versions'], ['globalHost', '.spec.globalHost'],
 ];
 
 export const EMCO_SERVICE_FIELDS: FieldMap = [

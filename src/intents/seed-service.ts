@@ -10,13 +10,19 @@ import { CookieOptions, LoadBalancer, RetryPolicy, TrafficPolicyOptions } from '
 import type { InboundMetadataJson, InboundServiceJson, InboundServiceSpecJson, LoadBalancingJson, RetriesJson } from './bundle-json';
 import { asDuration, asNumber, flag, pick, withoutUndefined } from './bundle-values';
 import { Located, where } from './load';
+import { seedMulticlusterProps, ServiceClusters } from './seed-multicluster';
 import type { At, ExternalSettings, ServicePropsResult } from './service-result';
 
 const PEM = /-----BEGIN /;
 const HASHES = 'httpCookie, httpHeaderName, httpQueryParameterName, useSourceIp';
 
-/** Props of a seed inbound service, or undefined when it has problems (they are added to `problems`). */
-export function seedServiceProps(item: Located<InboundServiceJson>, namespace: string, problems: string[]): ServicePropsResult | undefined {
+/**
+ * Props of a seed inbound service placed in `clusters.placed`, or undefined when it has problems
+ * (they are added to `problems`).
+ */
+export function seedServiceProps(
+  item: Located<InboundServiceJson>, namespace: string, clusters: ServiceClusters, problems: string[],
+): ServicePropsResult | undefined {
   const { metadata: md, spec } = item.value;
   const at: At = (f) => where(item.origin, f);
   const before = problems.length;
@@ -25,7 +31,8 @@ export function seedServiceProps(item: Located<InboundServiceJson>, namespace: s
   const dryRun = flag(spec.dryRun, at('.spec.dryRun'), problems);
   const trafficPolicy = seedTrafficPolicy(spec, at, problems);
   const { externalAccess, external } = seedExternalAccess(spec, at, problems);
-  if (problems.length > before) return undefined;
+  const multicluster = seedMulticlusterProps(spec, at, clusters, problems);
+  if (problems.length > before || !multicluster) return undefined;
   const userData = seedUserData(md, at, problems);
   const props = withoutUndefined<InboundServiceProps>({
     name: md.name,
@@ -51,6 +58,7 @@ export function seedServiceProps(item: Located<InboundServiceJson>, namespace: s
     externalAccess,
     dryRun,
     vip: spec.vip,
+    ...multicluster,
   });
   return { props, external };
 }
