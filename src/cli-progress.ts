@@ -9,6 +9,7 @@ import type { PhaseReport, SynthPhase, SynthProgress } from './progress';
 const LABEL: Record<SynthPhase, string> = {
   load: 'reading the bundle', build: 'building the intents', plan: 'planning', render: 'rendering',
   validate: 'schema + CEL checks', analyze: 'cross-object analysis', files: 'mapping files', write: 'writing',
+  graph: 'connectivity graph',
 };
 
 export interface CliProgress extends SynthProgress {

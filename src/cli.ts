@@ -59,7 +59,7 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
     checkConnectivityTargets(outdir);
     const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
     const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
-    writeConnectivity(outdir, clusters);
+    withProgress(progress, () => phase('graph', () => writeConnectivity(outdir, clusters)));
     progress?.finish();
     for (const line of report.recovered) io.err(`note: ${line}`);
     for (const w of [...warnings, ...report.warnings]) io.err(`warning: ${w}`);

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-export type SynthPhase = 'load' | 'build' | 'plan' | 'render' | 'validate' | 'analyze' | 'files' | 'write';
+export type SynthPhase = 'load' | 'build' | 'plan' | 'render' | 'validate' | 'analyze' | 'files' | 'write' | 'graph';
 
 export interface PhaseReport {
   readonly phase: SynthPhase;
