@@ -338,3 +338,25 @@ describe('real processes', () => {
     expect(fs.existsSync(path.join(out, LOCK_FILE))).toBe(false);
   }, 15000);
 });
+
+describe('the Kustomization of a cluster directory', () => {
+  test('parses, lists exactly the object files, and kubectl kustomize renders every object (when kubectl is installed)', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const YAML = require('yaml') as typeof import('yaml');
+    const { MeshApp } = require('../src') as typeof import('../src');
+    const { APPS } = require('../apps/registry') as typeof import('../apps/registry');
+    const app = new MeshApp({ outdir: out });
+    APPS['sleep-httpbin'](app);
+    app.synth();
+    for (const cluster of ['cluster01', 'cluster02']) {
+      const dir = path.join(out, cluster);
+      const kustomization = YAML.parse(fs.readFileSync(path.join(dir, KUSTOMIZATION), 'utf8'));
+      const objectFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+      expect(kustomization).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objectFiles });
+      const kubectl = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30000 });
+      if (kubectl.error) continue; // no kubectl on this machine: the parse above is the check
+      expect(kubectl.status).toBe(0);
+      expect(YAML.parseAllDocuments(kubectl.stdout).length).toBe(objectFiles.length);
+    }
+  });
+});

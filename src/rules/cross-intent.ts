@@ -57,7 +57,8 @@ function conflictsWithOthers(index: ServiceIndex, s: ServiceModel): string[] {
   const out: string[] = [];
   const sameName = index.others(s, `name:${s.name}`)[0];
   if (sameName) {
-    out.push(`name: "${s.name}" is already the name of ${sameName.path} (intent names must be unique in the mesh: they name the Istio objects)`);
+    out.push(`name: "${s.name}" is already the name of ${sameName.path} (intent names must be unique in the mesh: they name the Istio objects; `
+      + 'to run one service in several clusters, declare it once, with additionalClusters)');
   }
   for (const o of index.others(s, `fqdn:${s.fqdn}`, ...(s.vip !== undefined ? [`vip:${s.vip}`] : []))) {
     const shared = o.clusters.filter((c) => s.clusters.includes(c));
@@ -115,7 +116,8 @@ function routeProblems(ctx: PlanContext, s: ServiceModel, r: Route): string[] {
   const multiPrimary = ctx.model.discovery === 'multi-primary';
   if (!multiPrimary && !server.eastWest.address) {
     out.push(`clusters: ${server.name} has clients in ${client.name}, but cluster ${server.name} has no eastWestGateway.address `
-      + '(remote clients reach it through that gateway)');
+      + `(remote clients reach it through that gateway: set eastWestGateway.address of cluster ${server.name} in the Mesh's clusters `
+      + 'to the IP address or DNS name of its east-west gateway\'s load balancer)');
   }
   if (r.kind === 'sameNetwork') return out;
   if (multiPrimary && s.instances > 0) {
