@@ -39,6 +39,12 @@ if grep -rnE "$internal" node_modules/cdk8s-istio-intents/lib --include='*.d.ts'
   echo "pack-check: internal members in the published typings (tag them @internal)" >&2
   exit 1
 fi
+# Every published declaration file compiles (stripInternal must not leave a dangling reference).
+cat > tsconfig.typings.json <<'JSON'
+{ "compilerOptions": { "strict": true, "noEmit": true, "skipLibCheck": false, "module": "commonjs", "moduleResolution": "node",
+  "target": "es2022", "types": ["node"] }, "include": ["node_modules/cdk8s-istio-intents/lib/**/*.d.ts"] }
+JSON
+"$root/node_modules/.bin/tsc" -p tsconfig.typings.json --typeRoots "$root/node_modules/@types"
 test -f node_modules/cdk8s-istio-intents/lib/src/intents/intent-bundle.schema.json # the README points editors there
 cp "$root/scripts/pack-check/main.ts" "$root/scripts/pack-check/assert-output.js" .
 cat > cdk8s.yaml <<YAML

@@ -62,7 +62,7 @@ interface Registration<M, I extends IConstruct = IConstruct> {
   readonly model: () => M;
 }
 
-/** @internal A service's own part of the model (its clients and access policies come from the mesh's relations). */
+/** A service's own part of the model (its clients and access policies come from the mesh's relations). */
 export type ServiceBaseModel = Omit<ServiceModel, 'clients' | 'accessPolicies'>;
 
 /** What one synth of the mesh produced: created objects, rendered once and shared by checks and writers. */
