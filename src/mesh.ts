@@ -229,7 +229,7 @@ export class Mesh extends Construct {
 
   /** @internal the rendered objects of one cluster (after a valid synth preparation). */
   public _renderedObjects(cluster: string): Manifest[] {
-    return this.prepare().rendered.get(cluster) ?? [];
+    return this.prepareSynthesis().rendered.get(cluster) ?? [];
   }
 
   private addClusters(clusters: ClusterProps[], given: unknown): void {
@@ -279,7 +279,8 @@ export class Mesh extends Construct {
    * the mesh's validation: every cdk8s synth path (App.synth, Chart.toJson, Testing.synth)
    * validates the app before it enumerates the objects of a chart.
    */
-  private prepare(): Synthesis {
+  // Not `prepare()`: constructs 10.0 refuses constructs with a method of that (once lifecycle) name.
+  private prepareSynthesis(): Synthesis {
     if (this.synthesis?.version === this.version) return this.synthesis;
     const plan = new Map<string, PlannedObject>();
     const conflicts: string[] = [];
@@ -317,7 +318,7 @@ export class Mesh extends Construct {
     const model = this.model();
     const vips = checkVips(model);
     if (vips.length > 0) return vips;
-    const synthesis = this.prepare();
+    const synthesis = this.prepareSynthesis();
     if (synthesis.conflicts.length > 0) return synthesis.conflicts;
     const errors = this.checkManifestsAtSynth ? checkManifests(model, synthesis.rendered) : [];
     if (errors.length === 0) this.reportWarnings();

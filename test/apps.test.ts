@@ -32,7 +32,7 @@ describe.each(Object.keys(APPS))('example app %s', (name) => {
     expect(Object.keys(first).length).toBeGreaterThan(0);
     expect(second).toEqual(first);
     for (const [file, text] of Object.entries(first)) {
-      if (/(^|\/)(Kustomization|\.cdk8s-istio-intents(-clusters)?\.json|connectivity\.(md|json))$/.test(file)) continue; // the writer's own files
+      if (/(^|\/)(Kustomization|\.cdk8s-istio-intents(-clusters)?\.record|connectivity\.(md|json))$/.test(file)) continue; // the writer's own files
       expect(file).toMatch(/^cluster0[1-3]\/[a-z]+\.[a-z0-9-]+\.[a-z0-9.-]+\.yaml$/);
       expect(text.match(/^kind: /gm)).toHaveLength(1);
     }
@@ -52,7 +52,7 @@ test('MeshApp removes stale files it wrote from a cluster directory and keeps ev
     app.synth();
     const files = fs.readdirSync(path.join(dir, 'cluster01')).sort();
     expect(files).toEqual([
-      '.cdk8s-istio-intents.json', 'Kustomization', 'README.txt', 'destinationrule.default.httpbin.yaml',
+      '.cdk8s-istio-intents.record', 'Kustomization', 'README.txt', 'destinationrule.default.httpbin.yaml',
       'serviceentry.default.httpbin.yaml', 'serviceentry.default.mine.yaml',
     ]);
     expect(app.lastWrite?.removed).toEqual(['cluster01/serviceentry.default.gone.yaml']);

@@ -178,8 +178,8 @@ clients:
       const r = cli('synth', dir, '--out', out);
       expect(r).toEqual({ status: 0, out: [`cluster01: 0 objects -> ${path.join(out, 'cluster01')}`, `cluster02: 2 objects -> ${path.join(out, 'cluster02')}`], err: [] });
       expect(Object.keys(readTree(out)).sort()).toEqual([
-        '.cdk8s-istio-intents-clusters.json', 'cluster01/.cdk8s-istio-intents.json', 'cluster01/Kustomization',
-        'cluster02/.cdk8s-istio-intents.json', 'cluster02/Kustomization', 'cluster02/authorizationpolicy.default.httpbin.yaml',
+        '.cdk8s-istio-intents-clusters.record', 'cluster01/.cdk8s-istio-intents.record', 'cluster01/Kustomization',
+        'cluster02/.cdk8s-istio-intents.record', 'cluster02/Kustomization', 'cluster02/authorizationpolicy.default.httpbin.yaml',
         'cluster02/peerauthentication.default.httpbin.yaml', 'connectivity.json', 'connectivity.md',
       ]);
     } finally {

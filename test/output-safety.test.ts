@@ -352,6 +352,10 @@ describe('the Kustomization of a cluster directory', () => {
       const dir = path.join(out, cluster);
       const kustomization = YAML.parse(fs.readFileSync(path.join(dir, KUSTOMIZATION), 'utf8'));
       const objectFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+      // `kubectl apply -f <dir>` reads every .json, .yaml and .yml file: each must be an object.
+      for (const f of fs.readdirSync(dir).filter((x) => /\.(json|ya?ml)$/.test(x))) {
+        expect({ f, kind: typeof YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'))?.kind }).toEqual({ f, kind: 'string' });
+      }
       expect(kustomization).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: objectFiles });
       const kubectl = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30000 });
       if (kubectl.error) continue; // no kubectl on this machine: the parse above is the check

@@ -6,10 +6,13 @@
  */
 import { escapeText } from '../problems';
 
-/** In each cluster directory: the files this tool wrote there (see ownership.ts). */
-export const RECORD_FILE = '.cdk8s-istio-intents.json';
-/** In the output directory: the cluster directories this tool wrote. */
-export const OUT_RECORD_FILE = '.cdk8s-istio-intents-clusters.json';
+/**
+ * In each cluster directory: the files this tool wrote there (see ownership.ts). JSON, but not
+ * named `.json`: `kubectl apply -f <dir>` reads every .json, .yaml and .yml file as a manifest.
+ */
+export const RECORD_FILE = '.cdk8s-istio-intents.record';
+/** In the output directory: the cluster directories this tool wrote (not `.json`, as above). */
+export const OUT_RECORD_FILE = '.cdk8s-istio-intents-clusters.record';
 /** In the output directory, while a run writes it (see lock.ts). */
 export const LOCK_FILE = '.cdk8s-istio-intents.lock';
 /** In the output directory, while a run writes it: staged and replaced cluster directories. */

@@ -1,6 +1,6 @@
 /**
  * Which files in a cluster directory this tool wrote. Each cluster directory holds a record
- * (`.cdk8s-istio-intents.json`) naming every file the tool wrote there, with its SHA-256. A
+ * (`.cdk8s-istio-intents.record`) naming every file the tool wrote there, with its SHA-256. A
  * file is the tool's when the record names it and it still has the written bytes or still
  * carries the tool's mark (the `managed-by` label of an object, the header of the
  * kustomization). Everything else — files the user added, a file the user replaced, symlinks,

@@ -162,10 +162,10 @@ describe('connectivity files at every synth', () => {
       expect(fs.readFileSync(path.join(dir, 'connectivity.md'), 'utf8')).toContain('```mermaid');
       synthInto(); // its own files are replaced
       fs.writeFileSync(path.join(dir, 'connectivity.md'), '# my notes\n');
-      const before = fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.json'), 'utf8');
+      const before = fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.record'), 'utf8');
       expect(synthInto).toThrow(`nothing was written:\n  ${path.join(dir, 'connectivity.md')}: this tool did not write this file; move it away`);
       expect(fs.readFileSync(path.join(dir, 'connectivity.md'), 'utf8')).toBe('# my notes\n');
-      expect(fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.json'), 'utf8')).toBe(before);
+      expect(fs.readFileSync(path.join(dir, 'cluster02', '.cdk8s-istio-intents.record'), 'utf8')).toBe(before);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
