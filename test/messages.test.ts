@@ -1,5 +1,5 @@
 /** Mistakes whose message must name the fix, not only the problem. */
-import { InboundService, Mesh, ServiceClient } from '../src';
+import { InboundService, Mesh, ServiceAccessPolicy, ServiceClient } from '../src';
 import { newMesh, synthError } from './support/synth';
 import { App } from 'cdk8s';
 
@@ -20,4 +20,13 @@ test('a forgotten east-west gateway address says which cluster needs which setti
 test('a wrong cluster name lists the declared clusters', () => {
   const { mesh } = newMesh();
   expect(() => mesh.cluster('cluster1')).toThrow('cluster: "cluster1" is not declared in this mesh (declared: cluster01, cluster02)');
+});
+
+test('an allowed namespace that would cancel an access policy of a caller in it is an error', () => {
+  const { app, mesh } = newMesh();
+  const sleep = new ServiceClient(mesh.cluster('cluster01'), 'sleep', { namespace: 'default' });
+  const web = new InboundService(mesh.cluster('cluster02'), 'web', { port: 80, protocol: 'HTTP', allowedNamespaces: ['default', 'tools'] });
+  new ServiceAccessPolicy(web, 'sleep-access', { client: sleep, rules: [{ methods: ['GET'], paths: ['/status'] }] });
+  expect(synthError(app)).toContain('[mesh/cluster02/web] allowedNamespaces: "default" admits every workload there for every request, '
+    + 'so the access policy of cluster.local/ns/default/sa/sleep would restrict nothing');
 });

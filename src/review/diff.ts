@@ -94,7 +94,10 @@ function workloadChanges(cluster: string, b: WorkloadAccess | undefined, a: Work
   const subject = (a ?? b)!.id;
   const out: AccessChange[] = [];
   if (!b) out.push({ cluster, subject, kind: 'service-added', effect: 'info' });
-  if (!a) out.push({ cluster, subject, kind: 'service-removed', effect: 'info' });
+  // The manifests cannot say whether the workload went too: if it still runs, it runs without
+  // its STRICT mTLS and allow rules. A gate must not pass that unseen.
+  const unprotected = 'its policies are gone: if the workload still runs, it has no STRICT mTLS and no allow rules';
+  if (!a) out.push({ cluster, subject, kind: 'service-removed', effect: 'undecided', after: unprotected });
   out.push(...edgeChanges(cluster, subject, b?.callers ?? [], a?.callers ?? [], true));
   out.push(...edgeChanges(cluster, subject, a?.callers ?? [], b?.callers ?? [], false));
   if (a && b) out.push(...mtlsChanges(cluster, b, a), ...denyChanges(cluster, b, a, removedDenies));

@@ -16,7 +16,7 @@ export function checkServices(model: MeshModel): Map<string, string[]> {
   for (const s of model.services) {
     const messages = [
       ...conflictsWithOthers(index, s), ...placementProblems(s), ...ctx.routes.of(s).flatMap((r) => routeProblems(ctx, s, r)),
-      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)), ...multiclusterProblems(ctx, s),
+      ...ctx.routes.of(s).flatMap((r) => hostShadowed(ctx, index, s, r)), ...multiclusterProblems(ctx, s), ...accessCancelled(s),
     ];
     if (messages.length > 0) out.set(s.path, [...new Set(messages)]);
   }
@@ -137,4 +137,18 @@ function routeProblems(ctx: PlanContext, s: ServiceModel, r: Route): string[] {
       + `which carries one service port; this one has ${s.ports.length} (give remote clients a single-port service)`);
   }
   return out;
+}
+
+/**
+ * An allowed namespace admits every workload in it for everything (ALLOW rules are ORed), so a
+ * caller in that namespace whose access policy restricts it would in fact not be restricted.
+ */
+function accessCancelled(s: ServiceModel): string[] {
+  const allowed = new Set(s.allowedNamespaces);
+  return [...new Set(s.accessPolicies.map((a) => a.principal))].flatMap((principal) => {
+    const namespace = /\/ns\/([^/]+)\/sa\//.exec(principal)?.[1];
+    if (namespace === undefined || !allowed.has(namespace)) return [];
+    return [`allowedNamespaces: "${namespace}" admits every workload there for every request, so the access policy of ${principal} `
+      + `would restrict nothing (Istio ORs allow rules); drop "${namespace}" from allowedNamespaces and add its other callers as clients`];
+  });
 }

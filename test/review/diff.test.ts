@@ -139,3 +139,19 @@ describe('output formats', () => {
     });
   });
 });
+
+test('a service whose policies all disappear cannot be decided (the workload may still run unprotected): the gate fails', () => {
+  const { diffAccess } = require('../../src/review/diff') as typeof import('../../src/review/diff');
+  const { buildAccessModel } = require('../../src/review') as typeof import('../../src/review');
+  const { synthClusters, withWarningSink } = require('../../src') as typeof import('../../src');
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { APPS } = require('../../apps/registry') as typeof import('../../apps/registry');
+  const app = new App();
+  APPS['sleep-httpbin'](app);
+  const clusters = withWarningSink(() => undefined, () => synthClusters(app)).map((c) => ({ cluster: c.cluster, objects: [...c.files.values()] }));
+  const before = buildAccessModel(clusters);
+  const after = buildAccessModel(clusters.map((c) => ({ cluster: c.cluster, objects: [] })));
+  const diff = diffAccess(before, after);
+  expect(diff.changes.filter((c) => c.kind === 'service-removed').map((c) => c.effect)).toEqual(['undecided']);
+  expect(diff.widened).toBe(true);
+});
