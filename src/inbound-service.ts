@@ -32,7 +32,11 @@ export class InboundService extends IntentConstruct implements IInboundService {
     const read = readKplusService(service, props?.protocol);
     const problems = [...read.problems];
     const namespace = read.namespace ?? 'default';
-    if (props?.namespace !== undefined && props.namespace !== namespace) {
+    if (read.chart && read.namespace === undefined && props?.namespace === undefined) {
+      const message = 'has no namespace (cdk8s-plus leaves it to `kubectl -n` or kustomize), so the policies could not follow it: '
+        + 'give the Service or its chart a namespace (metadata.namespace, or new Chart(..., { namespace }))';
+      problems.push({ field: 'service', value: service.node.path, message });
+    } else if (props?.namespace !== undefined && props.namespace !== namespace) {
       const message = `differs from the Service's namespace "${namespace}" (the policies must go where the Service is)`;
       problems.push({ field: 'namespace', value: props.namespace, message });
     }

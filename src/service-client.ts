@@ -101,6 +101,10 @@ export class ServiceClient extends IntentConstruct implements IServiceClient {
       serviceAccount: identity.serviceAccount,
     });
     if (identity.problem) client.problems.addMessage('source', identity.problem);
+    if (source?.metadata && source.metadata.namespace === undefined && rest.namespace === undefined) {
+      client.problems.add('source', source.node?.path, 'has no namespace (cdk8s-plus leaves it to `kubectl -n` or kustomize), so its identity '
+        + '(ns/<namespace>/sa/...) is unknown: give the workload or its chart a namespace (metadata.namespace, or new Chart(..., { namespace }))');
+    }
     return client;
   }
 

@@ -127,3 +127,24 @@ describe('port protocols as Istio reads them from a Service', () => {
     expect(synthError(app)).toContain('ports[0].protocol: "UDP" is not proxied by Istio (port 53)');
   });
 });
+
+describe('cdk8s-plus objects without a namespace', () => {
+  test('a Service without a namespace: the policies could not follow it, so it is an error naming the fix', () => {
+    const { app, mesh } = newMesh();
+    const chart = new Chart(mesh.cluster('cluster02'), 'plain');
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web' } });
+    const service = new kplus.Deployment(chart, 'web', { serviceAccount: sa, containers: [{ image: 'nginx', portNumber: 8080 }] })
+      .exposeViaService({ name: 'web', ports: [{ name: 'http-web', port: 80, targetPort: 8080 }] });
+    InboundService.fromKplusService(mesh.cluster('cluster02'), 'web', service);
+    expect(synthError(app)).toContain('[mesh/cluster02/web] service: "mesh/cluster02/plain/web/webService" has no namespace');
+  });
+
+  test('a workload without a namespace has no known identity: an error naming the fix', () => {
+    const { app, mesh } = newMesh();
+    const chart = new Chart(mesh.cluster('cluster01'), 'plain');
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'caller' } });
+    const caller = new kplus.Deployment(chart, 'caller', { serviceAccount: sa, containers: [{ image: 'curl' }] });
+    ServiceClient.fromKplus(mesh.cluster('cluster01'), 'caller', caller);
+    expect(synthError(app)).toContain('[mesh/cluster01/caller] source: "mesh/cluster01/plain/caller" has no namespace');
+  });
+});
