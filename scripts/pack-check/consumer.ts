@@ -13,6 +13,6 @@ new ServiceAccessPolicy(web, 'caller-access', { client: caller, rules: [{ method
 new ApiObject(new Chart(app, 'plain'), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
 const files = synthClusters(app).map((c) => `${c.cluster}:${c.files.size}`).join(' ');
 const charts = synthCharts(app).map((c) => `${c.file}:${c.objects.length}`).join(' ');
-if (files !== 'a:4 b:2' || charts !== 'plain.k8s.yaml:1') throw new Error(`unexpected output: ${files} ${charts}`);
+if (files !== 'a:5 b:2' || charts !== 'plain.k8s.yaml:1') throw new Error(`unexpected output: ${files} ${charts}`);
 app.synth();
 console.log(`consumer ok: ${files} ${charts}`);
