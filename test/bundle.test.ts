@@ -491,3 +491,17 @@ clients:
     expect(problems({ 'b.yaml': text })).toEqual(['b.yaml#1 $.logicalCloud.clusters[2].name: "" is not a cluster name (a DNS-1123 label)']);
   });
 });
+
+test('a bundle directory used as its own --out synthesizes again and again (the tool\'s own files there are not read as intents)', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-out-'));
+  try {
+    fs.cpSync(path.join(__dirname, '..', 'apps', 'intents', 'emco-22'), dir, { recursive: true });
+    for (const run of [1, 2]) expect({ run, status: cli('synth', dir, '--out', dir, '--quiet').status }).toEqual({ run, status: 0 });
+    expect(fs.readdirSync(dir)).toContain('connectivity.json');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { escapeText } from '../problems';
 
 /** Largest bundle read (all files together), in bytes. */
+/** Files this tool writes next to cluster directories: a bundle directory used as --out holds them too. */
+const OWN_OUTPUT = new Set(['connectivity.json']);
+
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
 export interface BundleSource {
@@ -49,7 +52,7 @@ export function readBundleSources(target: string): ReadResult {
   }
   let names: string[];
   try {
-    names = fs.readdirSync(target).filter((f) => BUNDLE_FILE.test(f)).sort(byCodeUnit);
+    names = fs.readdirSync(target).filter((f) => BUNDLE_FILE.test(f) && !OWN_OUTPUT.has(f)).sort(byCodeUnit);
   } catch (e) {
     return { sources: [], problems: [`${target}: cannot be read (${describeReadError(target, e)})`] };
   }
