@@ -364,3 +364,12 @@ describe('the Kustomization of a cluster directory', () => {
     }
   });
 });
+
+test('a file of ours edited by hand is replaced with a warning naming it (the intents are the source)', () => {
+  writeClusterTexts(out, clusterTexts({ c1: ['a'] }));
+  const edited = path.join(out, 'c1', file('a'));
+  fs.appendFileSync(edited, '# my change\n');
+  const report = writeClusterTexts(out, clusterTexts({ c1: ['a'] }));
+  expect(report.warnings).toEqual([`${edited}: was edited since this tool wrote it; the edit is replaced by the new output (change the intents instead)`]);
+  expect(fs.readFileSync(edited, 'utf8')).not.toContain('# my change');
+});

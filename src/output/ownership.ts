@@ -30,6 +30,8 @@ export interface ClusterDirScan {
   readonly ours: ReadonlySet<string>;
   /** Everything else in the directory. */
   readonly user: readonly Entry[];
+  /** Our files whose bytes differ from what the record says was written (edited by hand since). */
+  readonly edited: readonly string[];
 }
 
 export function sha256(text: string | Buffer): string {
@@ -96,20 +98,25 @@ export function scanClusterDir(dir: string): ClusterDirScan {
   const record = readRecord(dir);
   const ours = new Set<string>();
   const user: Entry[] = [];
+  const edited: string[] = [];
   const names = attempt(dir, 'list the directory', () => fs.readdirSync(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
     const type = entryType(attempt(path.join(dir, name), 'inspect', () => fs.lstatSync(path.join(dir, name))));
-    if (type === 'file' && isOurs(dir, name, record)) ours.add(name);
-    else user.push({ name, type });
+    const ownership = type === 'file' ? isOurs(dir, name, record) : false;
+    if (ownership === false) user.push({ name, type });
+    else ours.add(name);
+    if (ownership === 'edited') edited.push(name);
   }
-  return { ours, user };
+  return { ours, user, edited };
 }
 
-function isOurs(dir: string, name: string, record: Map<string, string> | undefined): boolean {
+/** Whether a file is ours: as written, or `edited` (recorded and still carrying our mark, but changed since). */
+function isOurs(dir: string, name: string, record: Map<string, string> | undefined): boolean | 'edited' {
   if (name === RECORD_FILE) return record !== undefined;
   if (record !== undefined && !record.has(name)) return false;
   const bytes = readRegularFile(path.join(dir, name));
   if (bytes === undefined) return false;
   if (record?.get(name) === sha256(bytes)) return true;
-  return carriesMark(name, bytes.toString('utf8'));
+  if (!carriesMark(name, bytes.toString('utf8'))) return false;
+  return record === undefined ? true : 'edited';
 }

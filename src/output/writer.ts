@@ -16,7 +16,7 @@ import { clusterDirProblem, KUSTOMIZATION, KUSTOMIZATION_NAMES, objectFileProble
 import { attempt, fsFailure, OutputError } from './fs-errors';
 import { renderKustomization } from './kustomization';
 import { lockOutputDir } from './lock';
-import { readRegularFile, renderRecord, scanClusterDir, sha256 } from './ownership';
+import { ClusterDirScan, readRegularFile, renderRecord, scanClusterDir, sha256 } from './ownership';
 import { ClusterChange, lstatOrUndefined, recoverInterruptedRun, replaceClusterDirs } from './transaction';
 
 /** How a write is made. */
@@ -137,7 +137,7 @@ function planCluster(outdir: string, cluster: string, objects: ReadonlyMap<strin
     if (objects) problems.push(`${dir}: is a file where the directory of cluster ${cluster} goes (EEXIST); move it away`);
     return;
   }
-  const scan = stat ? scanClusterDir(dir) : { ours: new Set<string>(), user: [] };
+  const scan: ClusterDirScan = stat ? scanClusterDir(dir) : { ours: new Set<string>(), user: [], edited: [] };
   const userNames = new Set(scan.user.map((e) => e.name));
   const files = new Map(objects ?? []);
   const theirKustomization = KUSTOMIZATION_NAMES.filter((n) => userNames.has(n));
@@ -152,6 +152,10 @@ function planCluster(outdir: string, cluster: string, objects: ReadonlyMap<strin
     problems.push(`${path.join(dir, name)}: this tool did not write this file (or it was changed since), and would have to replace it; move it away`);
   }
   for (const name of scan.ours) if (!files.has(name) && name !== RECORD_FILE) planned.removed.push(`${cluster}/${name}`);
+  for (const name of scan.edited) {
+    const fate = files.has(name) ? 'replaced by the new output' : 'removed (no longer produced)';
+    planned.warnings.push(`${path.join(dir, name)}: was edited since this tool wrote it; the edit is ${fate} (change the intents instead)`);
+  }
   if (!objects && stat && scan.user.length === 0) planned.removed.push(`${cluster}/`);
   if (!objects && scan.user.length > 0) {
     planned.warnings.push(`${dir}: kept (cluster ${cluster} is no longer produced) because it holds files this tool did not write`);
