@@ -16,6 +16,7 @@ import { validateManifests } from '../src/validation/manifest-validator';
 import { withWarningSink } from '../src/warning-sink';
 import schema = require('../src/intents/intent-bundle.schema.json');
 import { readTree } from './support/synth';
+import { CLOUD } from './support/bundle-fixtures';
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
@@ -42,14 +43,6 @@ function problems(files: Record<string, string>): string[] {
   throw new Error('expected the bundle to be rejected');
 }
 
-const CLOUD = `
-logicalCloud:
-  name: lc1
-  clusters:
-    - { name: cluster01, eastWestGateway: { address: 192.0.2.10 } }
-    - { name: cluster02, eastWestGateway: { address: 192.0.2.20 } }
-placement: { httpbin: [cluster02], sleep: [cluster01] }
-`;
 const service = (spec: string) => `${CLOUD}
 inboundServices:
   - metadata: { name: httpbin }

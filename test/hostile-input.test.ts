@@ -10,15 +10,8 @@ import { MAX_BUNDLE_BYTES } from '../src/intents/read';
 import { show } from '../src/problems';
 import { synthError } from './support/synth';
 import { tmpDir } from './support/output-fixtures';
+import { CLOUD } from './support/bundle-fixtures';
 
-const CLOUD = `
-logicalCloud:
-  name: lc1
-  clusters:
-    - { name: cluster01, eastWestGateway: { address: 192.0.2.10 } }
-    - { name: cluster02, eastWestGateway: { address: 192.0.2.20 } }
-placement: { httpbin: [cluster02], sleep: [cluster01] }
-`;
 /** Obviously fake key material, built at run time (never a real key in the repository). */
 const FAKE_KEY_BODY = `FAKEKEY${'A'.repeat(60)}`;
 const FAKE_KEY = `-----BEGIN ${'PRIVATE'} KEY-----\n${FAKE_KEY_BODY}\n-----END ${'PRIVATE'} KEY-----`;
