@@ -43,8 +43,9 @@ export function show(value: unknown): string {
   return boundedJson(value, 120);
 }
 
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]{0,16384}?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)/g;
+// PEM keys (`... PRIVATE KEY`) and OpenPGP armored keys (`PGP PRIVATE KEY BLOCK`).
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)/g;
 
 /** Whether text holds PEM private-key material (`-----BEGIN ... PRIVATE KEY-----`). */
 export function containsPrivateKey(text: unknown): boolean {

@@ -284,3 +284,10 @@ describe('the TypeScript API from plain JavaScript', () => {
     expect(() => synthClusters(newMesh({ checkManifests: false }).app)).not.toThrow();
   });
 });
+
+test('an OpenPGP private key block counts as key material too: refused and redacted', () => {
+  const { containsPrivateKey, redactSecrets } = require('../src/problems') as typeof import('../src/problems');
+  const pgp = ['-----BEGIN PGP PRIVATE', ' KEY BLOCK-----\n', FAKE_KEY_BODY, '\n-----END PGP PRIVATE', ' KEY BLOCK-----'].join('');
+  expect(containsPrivateKey(`note: ${pgp}`)).toBe(true);
+  expect(redactSecrets(`before ${pgp} after`)).toBe('before [PEM private key redacted] after');
+});
