@@ -45,7 +45,8 @@ export function show(value: unknown): string {
 
 // PEM keys (`... PRIVATE KEY`) and OpenPGP armored keys (`PGP PRIVATE KEY BLOCK`).
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)/g;
+const KEY_LABEL = '[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?';
+const PRIVATE_KEY_BLOCK = new RegExp(`-----BEGIN ${KEY_LABEL}-----(?:[\\s\\S]{0,16384}?-----END ${KEY_LABEL}-----|[\\s\\S]*)`, 'g');
 
 /** Whether text holds PEM private-key material (`-----BEGIN ... PRIVATE KEY-----`). */
 export function containsPrivateKey(text: unknown): boolean {
