@@ -373,3 +373,15 @@ test('a file of ours edited by hand is replaced with a warning naming it (the in
   expect(report.warnings).toEqual([`${edited}: was edited since this tool wrote it; the edit is replaced by the new output (change the intents instead)`]);
   expect(fs.readFileSync(edited, 'utf8')).not.toContain('# my change');
 });
+
+test('files and directories are flushed to disk only in a durable run (--durable)', () => {
+  const spy = jest.spyOn(fs, 'fsyncSync');
+  try {
+    writeClusterTexts(out, clusterTexts({ c1: ['a', 'b'] }));
+    expect(spy).not.toHaveBeenCalled();
+    writeClusterTexts(out, clusterTexts({ c1: ['a', 'b', 'c'] }), { durable: true });
+    expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
+  } finally {
+    spy.mockRestore();
+  }
+});

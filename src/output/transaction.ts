@@ -3,12 +3,13 @@
  *
  * Design (why it is safe):
  * 1. Stage: every cluster's complete new directory is built under
- *    `<out>/.cdk8s-istio-intents.work/new/<cluster>`: our new files (written with O_EXCL; each
- *    fsync'd only when `durable` asks for power-loss safety — a killed process loses nothing the
- *    kernel holds, and 24,000 fsyncs cost tens of seconds), our record, and a hard link (a copy where links are not possible) of every
+ *    `<out>/.cdk8s-istio-intents.work/new/<cluster>`: our new files (written with O_EXCL; files,
+ *    directories and the journal are fsync'd only when `durable` asks for power-loss safety — a
+ *    killed process loses nothing the kernel holds, and the flushes cost more than the rest of a
+ *    large write), our record, and a hard link (a copy where links are not possible) of every
  *    regular file of the user in the current directory. Any failure here (full disk,
  *    read-only mount, permissions) removes the work directory: nothing visible changed.
- * 2. Commit: a journal naming the clusters is written (then fsync'd and renamed into place):
+ * 2. Commit: a journal naming the clusters is written (and renamed into place):
  *    from here on, the run is rolled forward, by this run or — after a crash — by the next.
  * 3. Swap: per cluster, two renames: `<out>/<cluster>` → `work/old/<cluster>`, then
  *    `work/new/<cluster>` → `<out>/<cluster>`. A directory is never written in place, so it is
@@ -62,8 +63,25 @@ const JOURNAL = 'journal.json';
 
 /** Stages, commits and swaps; returns warnings (user entries that had to be renamed). */
 export function replaceClusterDirs(out: string, changes: readonly ClusterChange[], outRecord: string, durable = false): string[] {
+  flushToDisk = durable;
   try {
-    stage(out, changes, durable);
+    return replace(out, changes, outRecord);
+  } finally {
+    flushToDisk = false;
+  }
+}
+
+/**
+ * Whether this run flushes files and directories to disk (fsync). Without it a killed process
+ * still leaves the complete old or new output (the kernel keeps what was written and renamed);
+ * with it the output also survives a power loss. On a large output the flushes cost more than
+ * everything else (each directory fsync commits every file written before it).
+ */
+let flushToDisk = false;
+
+function replace(out: string, changes: readonly ClusterChange[], outRecord: string): string[] {
+  try {
+    stage(out, changes);
   } catch (e) {
     discardWork(out);
     throw e;
@@ -104,14 +122,14 @@ export function recoverInterruptedRun(out: string): string[] {
   return [`finished an interrupted run: ${journal.clusters.map((c) => c.cluster).join(', ')} now hold its complete output`, ...warnings];
 }
 
-function stage(out: string, changes: readonly ClusterChange[], durable: boolean): void {
+function stage(out: string, changes: readonly ClusterChange[]): void {
   attempt(work(out), 'create the staging directory', () => fs.mkdirSync(work(out)));
   fs.mkdirSync(work(out, 'new'));
   fs.mkdirSync(work(out, 'old'));
   for (const c of changes) {
     const staged = work(out, 'new', c.cluster);
     attempt(staged, 'create the staging directory', () => fs.mkdirSync(staged));
-    for (const [name, text] of c.files) writeNewFile(path.join(staged, name), text, durable);
+    for (const [name, text] of c.files) writeNewFile(path.join(staged, name), text);
     for (const name of c.userFiles) linkOrCopy(path.join(out, c.cluster, name), path.join(staged, name));
     if (c.mode !== undefined) attempt(staged, 'set the mode of', () => fs.chmodSync(staged, c.mode! & 0o7777));
     fsyncDir(staged);
@@ -196,8 +214,8 @@ function discardWork(out: string): void {
   attempt(work(out), 'remove the staging directory', () => fs.rmSync(work(out), { recursive: true, force: true }));
 }
 
-/** A new file (O_EXCL: never through an existing file or link), fsync'd unless `flush` is false. */
-export function writeNewFile(file: string, text: string, flush = true): void {
+/** A new file (O_EXCL: never through an existing file or link), fsync'd in a durable run. */
+export function writeNewFile(file: string, text: string, flush = flushToDisk): void {
   const fd = attempt(file, 'create', () => fs.openSync(file, 'wx', 0o644));
   try {
     attempt(file, 'write', () => fs.writeSync(fd, text));
@@ -224,6 +242,7 @@ function linkOrCopy(from: string, to: string): void {
 }
 
 function fsyncDir(dir: string): void {
+  if (!flushToDisk) return;
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');
