@@ -16,6 +16,7 @@ import {
 } from './bundle-json';
 import schema from './intent-bundle.schema.json';
 import { BundleSource, readBundleSources } from './read';
+import { strictJsonData } from './strict-json';
 
 /** Most YAML alias expansions per document (a "billion laughs" bundle stops here). */
 export const MAX_YAML_ALIASES = 100;
@@ -176,6 +177,11 @@ export function loadBundleTexts(files: readonly BundleSource[], readProblems: re
       bundle.problems.push(`${file}: nests deeper than ${MAX_NESTING} levels at line ${deep} (${why})`);
       continue;
     }
+    const json = strictJsonData(text);
+    if (json) {
+      loadData(bundle, file, 1, json.data);
+      continue;
+    }
     let docs: ReturnType<typeof parseAllDocuments>;
     try {
       // prettyErrors would quote the offending line, which for a hostile one-line file costs gigabytes.
@@ -258,6 +264,13 @@ function loadDocument(bundle: MutableBundle, file: string, doc: number, d: Parse
   if (d.errors.length > 0) return;
   const data = documentData(problems, file, doc, d)?.data;
   if (data === null || data === undefined) return; // an empty document, or one that cannot be converted
+  loadData(bundle, file, doc, data);
+}
+
+/** Schema-checks one document's data and adds the items without problems to the bundle. */
+function loadData(bundle: MutableBundle, file: string, doc: number, data: unknown): void {
+  if (data === null || data === undefined) return; // an empty document
+  const problems = bundle.problems;
   const bad = new Set<string>();
   const report = (segments: string[], message: string) => {
     problems.push(`${file}#${doc} ${jsonPath(segments)}: ${message}`);
