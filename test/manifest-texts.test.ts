@@ -7,6 +7,7 @@
 import { App } from 'cdk8s';
 import { synthClusters, withWarningSink } from '../src';
 import { manifestText, ManifestTexts } from '../src/output/manifests';
+import { entryTextsOnThreads } from '../src/output/yaml-workers';
 import { APPS } from '../apps/registry';
 
 const EDGE_CASES = [
@@ -15,16 +16,31 @@ const EDGE_CASES = [
   { spec: { x: 1 } }, { spec: { x: 1 }, other: { x: 1 } }, { spec: { x: '1' } },
 ];
 
+const exampleObjects = () => Object.values(APPS).flatMap((define) => {
+  const app = new App();
+  define(app);
+  return withWarningSink(() => undefined, () => synthClusters(app)).flatMap((c) => [...c.files.values()]);
+});
+
 test('every object of every example app, and the edge cases, read the same as one stringify each', () => {
-  const objects = Object.values(APPS).flatMap((define) => {
-    const app = new App();
-    define(app);
-    return withWarningSink(() => undefined, () => synthClusters(app)).flatMap((c) => [...c.files.values()]);
-  });
+  const objects = exampleObjects();
   expect(objects.length).toBeGreaterThan(50);
-  const texts = new ManifestTexts();
+  const texts = new ManifestTexts({ threads: 0 });
   // Twice: the second round is served from the cache.
   for (const round of [1, 2]) {
     for (const o of [...objects, ...EDGE_CASES]) expect({ round, text: texts.text(o) }).toEqual({ round, text: manifestText(o) });
   }
+});
+
+test('on worker threads, every example object and edge case reads the same as one stringify each', () => {
+  const objects = [...exampleObjects(), ...EDGE_CASES];
+  const texts = new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }).texts(objects);
+  expect(texts).toEqual(objects.map((o) => manifestText(o)));
+});
+
+test('entries that cannot be copied to a thread are stringified in the calling thread, with the same bytes', () => {
+  expect(entryTextsOnThreads([['spec', { a: 1 }], ['w', new WeakMap()]], 2)).toBeUndefined();
+  expect(entryTextsOnThreads([['spec', { a: 1 }], ['s', 'x']], 2)).toEqual(['spec:\n  a: 1\n', 's: x\n']);
+  const objects = [{ kind: 'X', spec: { a: 1 } }, { kind: 'X', spec: { w: new WeakMap() } }];
+  expect(new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }).texts(objects)).toEqual(objects.map((o) => manifestText(o)));
 });

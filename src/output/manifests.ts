@@ -1,5 +1,7 @@
 /** What a synth hands to the writers: objects by cluster and file name, and how a file reads. */
 import { Yaml } from 'cdk8s';
+import { entryText, isPlainObject } from './yaml-entry';
+import { defaultThreads, entryTextsOnThreads, ManifestEntry } from './yaml-workers';
 
 export interface ClusterManifests {
   readonly cluster: string;
@@ -23,41 +25,69 @@ export function manifestText(obj: unknown): string {
   return `---\n${Yaml.stringify(obj)}`;
 }
 
+/** Distinct entries at least this many are stringified on worker threads (fewer are not worth starting them). */
+const MIN_ENTRIES_FOR_THREADS = 2_000;
+
+/** How `ManifestTexts.texts` may use threads. */
+export interface ManifestTextsOptions {
+  /**
+   * Worker threads for many distinct entries; 0 stringifies in the calling thread.
+   * @default one per core, at most four
+   */
+  readonly threads?: number;
+  /**
+   * Fewest distinct entries for which threads are started.
+   * @default 2,000
+   */
+  readonly minEntriesForThreads?: number;
+}
+
 /**
  * `manifestText` for many objects, byte for byte, faster: a mesh repeats the same spec in many
  * clusters and namespaces (a service's client-side objects), and every object the same
  * apiVersion and kind lines, so each top-level entry is stringified once per distinct content
- * (a mapping indented under its key, which is how YAML nests a block mapping). One instance
- * per write: the cache lives as long as it does. (A test compares it with `manifestText`.)
+ * (a mapping indented under its key, which is how YAML nests a block mapping: yaml-entry.js).
+ * Many distinct entries are stringified on worker threads (yaml-workers.ts). One instance per
+ * write: the cache lives as long as it does. (A test compares it with `manifestText`.)
  */
 export class ManifestTexts {
   private readonly blocks = new Map<string, string>();
 
-  public text(obj: unknown): string {
-    if (!isPlainObject(obj)) return manifestText(obj);
-    let out = '---\n';
-    for (const [key, value] of Object.entries(obj)) {
-      if (value === undefined) continue;
-      out += this.entry(key, value);
+  public constructor(private readonly options: ManifestTextsOptions = {}) {}
+
+  /** The texts of many objects, in order: their distinct new entries first, on threads when there are many. */
+  public texts(objects: readonly unknown[]): string[] {
+    const keyed = objects.map((obj) => (isPlainObject(obj) ? this.keyedEntries(obj) : undefined));
+    const missing = new Map<string, ManifestEntry>();
+    for (const entries of keyed) {
+      for (const [cacheKey, key, value] of entries ?? []) {
+        if (!this.blocks.has(cacheKey) && !missing.has(cacheKey)) missing.set(cacheKey, [key, value]);
+      }
     }
-    return out;
+    this.stringifyEntries(missing);
+    return objects.map((obj, i) => {
+      const entries = keyed[i];
+      return entries ? `---\n${entries.map(([cacheKey]) => this.blocks.get(cacheKey)!).join('')}` : manifestText(obj);
+    });
   }
 
-  /**
-   * One top-level `key: value` entry. A non-empty mapping is written as the key line and the
-   * mapping's own YAML indented one level (empty lines stay empty, as YAML writes them); the
-   * key line is `key: {}` less ` {}` (the key as YAML writes it, quoted where it must be).
-   */
-  private entry(key: string, value: unknown): string {
-    const cacheKey = `${key}\u0000${contentKey(value)}`;
-    let text = this.blocks.get(cacheKey);
-    if (text === undefined) {
-      text = isPlainObject(value) && Object.keys(value).length > 0
-        ? `${Yaml.stringify({ [key]: {} }).slice(0, -4)}\n${Yaml.stringify(value).replace(/^(?=.)/gm, '  ')}`
-        : Yaml.stringify({ [key]: value });
-      this.blocks.set(cacheKey, text);
-    }
-    return text;
+  public text(obj: unknown): string {
+    return this.texts([obj])[0];
+  }
+
+  /** The object's top-level entries (undefined values left out, as YAML leaves them), each with its cache key. */
+  private keyedEntries(obj: Record<string, unknown>): Array<[cacheKey: string, key: string, value: unknown]> {
+    return Object.entries(obj).filter(([, value]) => value !== undefined).map(([key, value]) => [`${key}\u0000${contentKey(value)}`, key, value]);
+  }
+
+  private stringifyEntries(missing: ReadonlyMap<string, ManifestEntry>): void {
+    if (missing.size === 0) return;
+    const threads = this.options.threads ?? defaultThreads();
+    const entries = [...missing.values()];
+    const onThreads = threads > 0 && entries.length >= (this.options.minEntriesForThreads ?? MIN_ENTRIES_FOR_THREADS)
+      ? entryTextsOnThreads(entries, threads) : undefined;
+    const texts = onThreads ?? entries.map(([key, value]) => entryText(Yaml, key, value));
+    [...missing.keys()].forEach((cacheKey, i) => this.blocks.set(cacheKey, texts[i]));
   }
 }
 
@@ -69,8 +99,4 @@ function contentKey(value: unknown): string {
     if (typeof v === 'bigint') return `\u0000${v}n`;
     return v;
   });
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }

@@ -8,7 +8,8 @@ import { WriteOptions, WriteReport, writeClusterTexts } from './writer';
  * everything that will be written has been synthesized (and so validated).
  */
 export function writeClusters(outdir: string, clusters: readonly ClusterManifests[], options: WriteOptions = {}): WriteReport {
-  const manifests = new ManifestTexts();
-  const texts = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files].map(([name, obj]) => [name, manifests.text(obj)])) }));
-  return writeClusterTexts(outdir, texts, options);
+  const texts = new ManifestTexts().texts(clusters.flatMap((c) => [...c.files.values()]));
+  let next = 0;
+  const files = clusters.map((c) => ({ cluster: c.cluster, files: new Map([...c.files.keys()].map((name) => [name, texts[next++]])) }));
+  return writeClusterTexts(outdir, files, options);
 }

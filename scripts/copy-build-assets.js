@@ -1,0 +1,18 @@
+// After `tsc -p tsconfig.build.json`: the files tsc does not emit but the package needs in lib/.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const ASSETS = [
+  'imports/istio-schemas.json',
+  // Plain JavaScript run by the writer's worker threads (and its declaration for the .d.ts that import it).
+  'src/output/yaml-entry.js',
+  'src/output/yaml-entry.d.ts',
+  'src/output/yaml-worker.js',
+];
+for (const asset of ASSETS) {
+  const target = path.join(ROOT, 'lib', asset);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, asset), target);
+}

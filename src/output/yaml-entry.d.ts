@@ -1,0 +1,8 @@
+/** See yaml-entry.js. */
+import type { Yaml } from 'cdk8s';
+
+/** An object literal (not an array, not a class instance). */
+export declare function isPlainObject(v: unknown): v is Record<string, unknown>;
+
+/** One top-level `key: value` entry of a manifest, as cdk8s's `Yaml.stringify` writes it inside the whole object. */
+export declare function entryText(yaml: Pick<typeof Yaml, 'stringify'>, key: string, value: unknown): string;
