@@ -83,6 +83,23 @@ describe('cross-object analyzer', () => {
     expect(analyze([ap({ app: 'a' }, { ipBlocks: ['10.0.0.0/8'] })])).toEqual([]);
   });
 
+  test('a STRICT PeerAuthentication covers a workload when its whole selector matches, in the namespace', () => {
+    const principals = { principals: ['cluster.local/ns/x/sa/y'] };
+    const inNamespace = (o: any, namespace: string) => ({ ...o, metadata: { ...o.metadata, namespace } });
+    const permissive = { ...pa({ app: 'a' }), spec: { selector: { matchLabels: { app: 'a' } }, mtls: { mode: 'PERMISSIVE' } } };
+    const cases: Array<[string, any[], number]> = [
+      ['every selector label matches', [ap({ app: 'a', tier: 'web' }, principals), pa({ tier: 'web', app: 'a' })], 0],
+      ['one selector label differs', [ap({ app: 'a', tier: 'web' }, principals), pa({ app: 'a', tier: 'db' })], 1],
+      ['matched by a later label of the workload', [ap({ app: 'a', tier: 'web' }, principals), pa({ tier: 'web' })], 0],
+      ['an empty matchLabels selects every workload', [ap({ app: 'a' }, principals), { ...pa(), spec: { selector: { matchLabels: {} }, mtls: { mode: 'STRICT' } } }], 0],
+      ['a namespace-wide policy of another namespace', [ap({ app: 'a' }, principals), inNamespace(pa(), 'other')], 1],
+      ['a matching policy of another namespace', [ap({ app: 'a' }, principals), inNamespace(pa({ app: 'a' }), 'other')], 1],
+      ['a matching PERMISSIVE policy', [ap({ app: 'a' }, principals), permissive], 1],
+      ['one of many policies matches', [ap({ app: 'a' }, principals), ...['b', 'c', 'a', 'd'].map((app) => ({ ...pa({ app }), metadata: meta(`pa-${app}`) }))], 0],
+    ];
+    for (const [title, objects, findings] of cases) expect({ title, findings: analyze(objects).length }).toEqual({ title, findings });
+  });
+
   test('Gateway hosts must be known, and never wildcards', () => {
     expect(analyze([gw('g', ['*.local', 'nobody.default.svc.cluster.local'])])).toEqual([
       'INTENTS Gateway/istio-system/g: exposes wildcard host "*.local"; only hosts that clients use may be exposed',

@@ -13,10 +13,22 @@ function isPlainObject(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
+/** Key lines by key, per Yaml module: a manifest has a handful of top-level keys, each written once. */
+const keyLines = new WeakMap();
+
+/** `key:` as YAML writes a key whose value is a block mapping. */
+function keyLine(Yaml, key) {
+  let lines = keyLines.get(Yaml);
+  if (!lines) keyLines.set(Yaml, (lines = new Map()));
+  let line = lines.get(key);
+  if (line === undefined) lines.set(key, (line = Yaml.stringify({ [key]: {} }).slice(0, -4)));
+  return line;
+}
+
 /** The entry's text; `Yaml` is cdk8s's (the same module the caller's objects would be written with). */
 function entryText(Yaml, key, value) {
   return isPlainObject(value) && Object.keys(value).length > 0
-    ? `${Yaml.stringify({ [key]: {} }).slice(0, -4)}\n${Yaml.stringify(value).replace(/^(?=.)/gm, '  ')}`
+    ? `${keyLine(Yaml, key)}\n${Yaml.stringify(value).replace(/^(?=.)/gm, '  ')}`
     : Yaml.stringify({ [key]: value });
 }
 

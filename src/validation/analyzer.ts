@@ -47,7 +47,8 @@ class ClusterIndex {
 
   constructor(private readonly view: ClusterView) {
     // Sorted, so findings do not depend on the order objects were declared in.
-    this.objects = [...view.objects].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    const ids = new Map(view.objects.map((o) => [o, id(o)]));
+    this.objects = [...view.objects].sort((a, b) => (ids.get(a)! < ids.get(b)! ? -1 : ids.get(a)! > ids.get(b)! ? 1 : 0));
     for (const o of this.objects) {
       const list = this.byKind.get(o.kind) ?? [];
       list.push(o);
@@ -164,16 +165,46 @@ function pairsSharingAHost(hosts: ReadonlyArray<readonly string[]>): Array<[numb
 
 /** Principals and namespaces are only known under mTLS: the selected workload needs STRICT. */
 function identityWithoutStrictMtls(c: ClusterIndex): Finding[] {
+  const strictPolicies = new StrictPeerAuthentications(c.of('PeerAuthentication'));
   return c.of('AuthorizationPolicy').flatMap((ap): Finding[] => {
     const usesIdentity = (ap.spec?.rules ?? []).some((r: any) => (r.from ?? []).some((f: any) => f.source?.principals || f.source?.namespaces));
-    if (!usesIdentity) return [];
-    const labels = ap.spec?.selector?.matchLabels ?? {};
-    const strict = c.of('PeerAuthentication').some((pa) => pa.metadata.namespace === ap.metadata.namespace && pa.spec?.mtls?.mode === 'STRICT'
-      && (!pa.spec?.selector || selects(pa.spec.selector.matchLabels, labels)));
-    if (strict) return [];
+    if (!usesIdentity || strictPolicies.cover(ap.metadata.namespace, ap.spec?.selector?.matchLabels ?? {})) return [];
     const message = 'matches principals or namespaces, but no STRICT PeerAuthentication covers its workload (identities would be unverified)';
     return [{ code: 'INTENTS', severity: 'error', object: id(ap), message }];
   });
+}
+
+/**
+ * STRICT PeerAuthentications by namespace and by one label of their selector, so a workload's
+ * candidates are found without scanning every policy of the cluster (a large mesh has one per
+ * service): namespace-wide ones, and those whose selector shares a label with the workload.
+ */
+class StrictPeerAuthentications {
+  private readonly byNamespaceAndLabel = new Map<string, any[]>();
+
+  constructor(policies: readonly any[]) {
+    for (const pa of policies) {
+      if (pa.spec?.mtls?.mode !== 'STRICT') continue;
+      const selector = pa.spec.selector;
+      if (selector && !selector.matchLabels) continue; // selects no workload (see `selects`)
+      // No selector, or an empty matchLabels: every workload of the namespace.
+      const [first] = Object.entries(selector?.matchLabels ?? {});
+      const key = this.key(pa.metadata.namespace, first);
+      this.byNamespaceAndLabel.set(key, [...(this.byNamespaceAndLabel.get(key) ?? []), pa]);
+    }
+  }
+
+  /** Whether a STRICT policy of the namespace selects a workload with these labels. */
+  public cover(namespace: string, labels: Record<string, string>): boolean {
+    if ((this.byNamespaceAndLabel.get(this.key(namespace))?.length ?? 0) > 0) return true;
+    return Object.entries(labels).some((label) => (this.byNamespaceAndLabel.get(this.key(namespace, label)) ?? [])
+      .some((pa) => selects(pa.spec.selector.matchLabels, labels)));
+  }
+
+  /** A namespace, and a selector label (none: the policies for every workload of the namespace). */
+  private key(namespace: string, label?: [string, unknown]): string {
+    return label ? `${namespace}\u0000${label[0]}\u0000${String(label[1])}` : `${namespace}\u0000`;
+  }
 }
 
 /** Gateway hosts must lead somewhere: a service, a ServiceEntry, or a VirtualService bound to it. */
