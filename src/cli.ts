@@ -14,11 +14,13 @@ import { BundleError, LoadedBundle, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
 import { checkConnectivityTargets, writeConnectivity } from './review/write';
 import { OutputError } from './output/fs-errors';
+import { ManifestTexts } from './output/manifests';
+import { withTextPrefetch } from './output/text-prefetch';
 import { writeClusters } from './output/write-clusters';
 import type { WriteReport } from './output/writer';
 import { redactSecrets } from './problems';
 import type { CliIo } from './cli-io';
-import { cliProgress } from './cli-progress';
+import { CliProgress, cliProgress } from './cli-progress';
 import { phase, withProgress } from './progress';
 import { withWarningSink } from './warning-sink';
 
@@ -36,6 +38,27 @@ function intentCount(b: LoadedBundle): number {
     + b.emcoInboundIntents.length + b.emcoClientsIntents.length + b.emcoAccessPoints.length;
 }
 
+/**
+ * Loads, builds, synthesizes and writes a bundle (the YAML of the objects is made on worker
+ * threads while they are checked); with `strict`, warnings stop it before anything is written.
+ */
+function synthAndWrite(bundlePath: string, outdir: string, progress: CliProgress | undefined, strict: boolean, durable: boolean):
+  { report: WriteReport; warnings: string[] } | { strictWarnings: string[] } {
+  const built = withProgress(progress, () => {
+    const bundle = phase('load', () => loadBundle(bundlePath), intentCount);
+    return phase('build', () => buildBundle(bundle));
+  });
+  const warnings: string[] = [];
+  const clusters = withProgress(progress, () => withWarningSink((w) => warnings.push(w), () => built.synth()));
+  progress?.finish();
+  if (strict && warnings.length > 0) return { strictWarnings: warnings };
+  checkConnectivityTargets(outdir);
+  const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
+  const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
+  withProgress(progress, () => phase('graph', () => writeConnectivity(outdir, clusters)));
+  return { report, warnings };
+}
+
 /** Synthesizes a bundle into a directory; returns the exit status. */
 export function synthCommand(bundlePath: string, outdir: string, quiet: boolean, io: CliIo = STDIO, strict = false, durable = false): number {
   if (outdir.trim() === '') {
@@ -44,22 +67,14 @@ export function synthCommand(bundlePath: string, outdir: string, quiet: boolean,
   }
   try {
     const progress = quiet ? undefined : io.progress;
-    const built = withProgress(progress, () => {
-      const bundle = phase('load', () => loadBundle(bundlePath), intentCount);
-      return phase('build', () => buildBundle(bundle));
-    });
-    const warnings: string[] = [];
-    const clusters = withProgress(progress, () => withWarningSink((w) => warnings.push(w), () => built.synth()));
-    progress?.finish();
-    if (strict && warnings.length > 0) {
+    const synthesized = withTextPrefetch(new ManifestTexts(), () => synthAndWrite(bundlePath, outdir, progress, strict, durable));
+    if ('strictWarnings' in synthesized) {
+      const warnings = synthesized.strictWarnings;
       io.err(`${bundlePath}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (--strict), nothing written:`);
       for (const w of warnings) io.err(`  ${w}`);
       return 1;
     }
-    checkConnectivityTargets(outdir);
-    const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
-    const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
-    withProgress(progress, () => phase('graph', () => writeConnectivity(outdir, clusters)));
+    const { report, warnings } = synthesized;
     progress?.finish();
     for (const line of report.recovered) io.err(`note: ${line}`);
     for (const w of [...warnings, ...report.warnings]) io.err(`warning: ${w}`);

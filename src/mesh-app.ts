@@ -6,8 +6,9 @@ import { InboundService } from './inbound-service';
 import { Mesh, MeshCluster } from './mesh';
 import { objectFileProblem } from './output/file-names';
 import { OutputError } from './output/fs-errors';
-import { ClusterManifests, manifestFileName, manifestText } from './output/manifests';
+import { ClusterManifests, manifestFileName, manifestText, ManifestTexts } from './output/manifests';
 import { objectLabel, objectProblems } from './output/object-checks';
+import { withTextPrefetch } from './output/text-prefetch';
 import { writeClusters } from './output/write-clusters';
 import type { WriteOptions, WriteReport } from './output/writer';
 import { phase } from './progress';
@@ -194,15 +195,17 @@ export class MeshApp extends App {
    * Throws, writing nothing, when anything is invalid or two objects would share a file.
    */
   public override synth(): void {
-    validateApp(this);
-    const clusters = clusterManifests(this);
-    const charts = chartManifests(this);
-    checkChartTargets(this.outdir, charts);
-    if (clusters.length > 0) checkConnectivityTargets(this.outdir);
-    this.lastWrite = writeClusters(this.outdir, clusters);
-    for (const w of this.lastWrite.warnings) process.stderr.write(`warning: ${w}\n`);
-    writeCharts(this.outdir, charts);
-    if (clusters.length > 0) writeConnectivity(this.outdir, clusters);
+    withTextPrefetch(new ManifestTexts(), () => {
+      validateApp(this);
+      const clusters = clusterManifests(this);
+      const charts = chartManifests(this);
+      checkChartTargets(this.outdir, charts);
+      if (clusters.length > 0) checkConnectivityTargets(this.outdir);
+      this.lastWrite = writeClusters(this.outdir, clusters);
+      for (const w of this.lastWrite.warnings) process.stderr.write(`warning: ${w}\n`);
+      writeCharts(this.outdir, charts);
+      if (clusters.length > 0) writeConnectivity(this.outdir, clusters);
+    });
   }
 }
 

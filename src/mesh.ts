@@ -12,6 +12,7 @@ import type { Manifest } from './render/object';
 import { checkServices } from './rules/cross-intent';
 import { formatWarning, meshWarnings, SynthWarning } from './rules/warnings';
 import type { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
+import { prefetchTexts } from './output/text-prefetch';
 import { checkManifests } from './validation/synth-checks';
 import { parseVipRange } from './vip';
 import { reportWarning } from './warning-sink';
@@ -296,6 +297,7 @@ export class Mesh extends Construct {
       if (conflicts.length === 0) this.createObjects([...plan.values()]);
       return new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
     }, (byCluster) => [...byCluster.values()].reduce((n, objects) => n + objects.length, 0));
+    prefetchTexts([...rendered.values()].flat()); // a writer waiting for them starts their YAML now
     this.synthesis = { version: this.version, conflicts, rendered };
     return this.synthesis;
   }

@@ -4,10 +4,15 @@
  * collections, block scalars with empty lines, keys and values that need quoting, YAML 1.1
  * booleans, undefined and null).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { synthClusters, withWarningSink } from '../src';
+import { synthClusters, withWarningSink, writeClusters } from '../src';
 import { manifestText, ManifestTexts } from '../src/output/manifests';
+import { withTextPrefetch } from '../src/output/text-prefetch';
 import { entryTextsOnThreads } from '../src/output/yaml-workers';
+import { readTree } from './support/synth';
 import { APPS } from '../apps/registry';
 
 const EDGE_CASES = [
@@ -43,4 +48,36 @@ test('entries that cannot be copied to a thread are stringified in the calling t
   expect(entryTextsOnThreads([['spec', { a: 1 }], ['s', 'x']], 2)).toEqual(['spec:\n  a: 1\n', 's: x\n']);
   const objects = [{ kind: 'X', spec: { a: 1 } }, { kind: 'X', spec: { w: new WeakMap() } }];
   expect(new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }).texts(objects)).toEqual(objects.map((o) => manifestText(o)));
+});
+
+test('YAML started on threads while a synth checks its objects is what the writer writes', () => {
+  const define = APPS['failover-bookinfo'];
+  const write = (texts: ManifestTexts) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefetch-'));
+    const prefetch = jest.spyOn(texts, 'prefetch');
+    try {
+      withTextPrefetch(texts, () => {
+        const app = new App();
+        define(app);
+        writeClusters(dir, withWarningSink(() => undefined, () => synthClusters(app)));
+      });
+      return { prefetched: prefetch.mock.calls.length > 0, files: readTree(dir) };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const onThreads = write(new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }));
+  const inThread = write(new ManifestTexts({ threads: 0 }));
+  expect(onThreads.prefetched).toBe(true);
+  expect(Object.keys(onThreads.files).length).toBeGreaterThan(10);
+  expect(onThreads.files).toEqual(inThread.files);
+});
+
+test('a synth that fails after its YAML was started ends the threads and leaves the next write alone', () => {
+  const texts = new ManifestTexts({ threads: 2, minEntriesForThreads: 1 });
+  expect(() => withTextPrefetch(texts, () => {
+    texts.prefetch(exampleObjects());
+    throw new Error('invalid mesh');
+  })).toThrow('invalid mesh');
+  expect(texts.texts(EDGE_CASES)).toEqual(EDGE_CASES.map((o) => manifestText(o)));
 });

@@ -1,7 +1,7 @@
 /** What a synth hands to the writers: objects by cluster and file name, and how a file reads. */
 import { Yaml } from 'cdk8s';
 import { entryText, isPlainObject } from './yaml-entry';
-import { defaultThreads, entryTextsOnThreads, ManifestEntry } from './yaml-workers';
+import { defaultThreads, entryTextsOnThreads, ManifestEntry, PendingTexts, startEntryTexts } from './yaml-workers';
 
 export interface ClusterManifests {
   readonly cluster: string;
@@ -52,21 +52,32 @@ export interface ManifestTextsOptions {
  */
 export class ManifestTexts {
   private readonly blocks = new Map<string, string>();
+  /** Each object's top-level entries with their cache keys, computed once per object. */
+  private readonly keyed = new WeakMap<object, KeyedEntry[]>();
+  private pending?: { readonly cacheKeys: readonly string[]; readonly texts: PendingTexts };
 
   public constructor(private readonly options: ManifestTextsOptions = {}) {}
 
+  /**
+   * Starts stringifying the objects' distinct new entries on worker threads, when there are
+   * enough of them, and returns at once: `texts` collects them. A synth calls it as soon as
+   * its objects are rendered, so the threads work while it validates them.
+   */
+  public prefetch(objects: readonly unknown[]): void {
+    if (this.pending) return;
+    const missing = this.missingEntries(objects);
+    const entries = [...missing.values()];
+    // One thread fewer than usual: the calling thread keeps working meanwhile.
+    const texts = this.worthThreads(entries.length) ? startEntryTexts(entries, Math.max(1, this.threads() - 1)) : undefined;
+    if (texts) this.pending = { cacheKeys: [...missing.keys()], texts };
+  }
+
   /** The texts of many objects, in order: their distinct new entries first, on threads when there are many. */
   public texts(objects: readonly unknown[]): string[] {
-    const keyed = objects.map((obj) => (isPlainObject(obj) ? this.keyedEntries(obj) : undefined));
-    const missing = new Map<string, ManifestEntry>();
-    for (const entries of keyed) {
-      for (const [cacheKey, key, value] of entries ?? []) {
-        if (!this.blocks.has(cacheKey) && !missing.has(cacheKey)) missing.set(cacheKey, [key, value]);
-      }
-    }
-    this.stringifyEntries(missing);
-    return objects.map((obj, i) => {
-      const entries = keyed[i];
+    this.collectPending();
+    this.stringifyEntries(this.missingEntries(objects));
+    return objects.map((obj) => {
+      const entries = isPlainObject(obj) ? this.keyedEntries(obj) : undefined;
       return entries ? `---\n${entries.map(([cacheKey]) => this.blocks.get(cacheKey)!).join('')}` : manifestText(obj);
     });
   }
@@ -75,21 +86,61 @@ export class ManifestTexts {
     return this.texts([obj])[0];
   }
 
+  /** Ends threads still working for a `prefetch` whose texts will not be collected. */
+  public dispose(): void {
+    this.pending?.texts.cancel();
+    this.pending = undefined;
+  }
+
+  private collectPending(): void {
+    if (!this.pending) return;
+    const { cacheKeys, texts } = this.pending;
+    this.pending = undefined;
+    texts.collect()?.forEach((text, i) => this.blocks.set(cacheKeys[i], text)); // on failure, `texts` stringifies them here
+  }
+
+  /** Entries of the objects not stringified yet, by cache key. */
+  private missingEntries(objects: readonly unknown[]): Map<string, ManifestEntry> {
+    const missing = new Map<string, ManifestEntry>();
+    for (const obj of objects) {
+      if (!isPlainObject(obj)) continue;
+      for (const [cacheKey, key, value] of this.keyedEntries(obj)) {
+        if (!this.blocks.has(cacheKey) && !missing.has(cacheKey)) missing.set(cacheKey, [key, value]);
+      }
+    }
+    return missing;
+  }
+
   /** The object's top-level entries (undefined values left out, as YAML leaves them), each with its cache key. */
-  private keyedEntries(obj: Record<string, unknown>): Array<[cacheKey: string, key: string, value: unknown]> {
-    return Object.entries(obj).filter(([, value]) => value !== undefined).map(([key, value]) => [`${key}\u0000${contentKey(value)}`, key, value]);
+  private keyedEntries(obj: Record<string, unknown>): KeyedEntry[] {
+    let entries = this.keyed.get(obj);
+    if (!entries) {
+      entries = Object.entries(obj).filter(([, value]) => value !== undefined)
+        .map(([key, value]): KeyedEntry => [`${key}\u0000${contentKey(value)}`, key, value]);
+      this.keyed.set(obj, entries);
+    }
+    return entries;
   }
 
   private stringifyEntries(missing: ReadonlyMap<string, ManifestEntry>): void {
     if (missing.size === 0) return;
-    const threads = this.options.threads ?? defaultThreads();
     const entries = [...missing.values()];
-    const onThreads = threads > 0 && entries.length >= (this.options.minEntriesForThreads ?? MIN_ENTRIES_FOR_THREADS)
-      ? entryTextsOnThreads(entries, threads) : undefined;
+    const onThreads = this.worthThreads(entries.length) ? entryTextsOnThreads(entries, this.threads()) : undefined;
     const texts = onThreads ?? entries.map(([key, value]) => entryText(Yaml, key, value));
     [...missing.keys()].forEach((cacheKey, i) => this.blocks.set(cacheKey, texts[i]));
   }
+
+  private threads(): number {
+    return this.options.threads ?? defaultThreads();
+  }
+
+  private worthThreads(entries: number): boolean {
+    return this.threads() > 0 && entries >= (this.options.minEntriesForThreads ?? MIN_ENTRIES_FOR_THREADS);
+  }
 }
+
+/** A top-level entry with its cache key (the key and the content of the value). */
+type KeyedEntry = [cacheKey: string, key: string, value: unknown];
 
 /** JSON, with what JSON cannot tell apart but YAML writes differently (undefined, NaN, ...) marked. */
 function contentKey(value: unknown): string {

@@ -37,26 +37,51 @@ export function defaultThreads(): number {
 
 /** The texts of the entries (in order), made on `threads` worker threads; undefined if that failed. */
 export function entryTextsOnThreads(entries: readonly ManifestEntry[], threads: number): string[] | undefined {
+  return startEntryTexts(entries, threads)?.collect();
+}
+
+/**
+ * Entry texts being made on worker threads, started before they are needed (the threads work
+ * while the caller goes on, e.g. validating). Collect them once, or cancel.
+ */
+export interface PendingTexts {
+  /** Waits for the texts (in the entries' order); undefined if making them failed. Ends the threads. */
+  collect(): string[] | undefined;
+  /** Ends the threads without waiting. */
+  cancel(): void;
+}
+
+/** Starts making the entries' texts on `threads` worker threads; undefined if they cannot be started. */
+export function startEntryTexts(entries: readonly ManifestEntry[], threads: number): PendingTexts | undefined {
   const size = Math.ceil(entries.length / Math.max(1, threads));
   const shares = Array.from({ length: Math.ceil(entries.length / size) }, (_, i) => entries.slice(i * size, (i + 1) * size));
   const started: Started[] = [];
+  const end = () => started.splice(0).forEach((s) => {
+    s.port.close();
+    void s.worker.terminate();
+  });
   try {
     for (const share of shares) started.push(start(share));
-    const texts: string[] = [];
-    for (const s of started) {
-      const part = waitFor(s);
-      if (!part) return undefined;
-      texts.push(...part);
-    }
-    return texts.length === entries.length ? texts : undefined;
   } catch {
-    return undefined; // e.g. a value that cannot be copied to another thread
-  } finally {
-    for (const s of started) {
-      s.port.close();
-      void s.worker.terminate();
-    }
+    end(); // e.g. a value that cannot be copied to another thread
+    return undefined;
   }
+  return {
+    collect: () => {
+      try {
+        const texts: string[] = [];
+        for (const s of started) {
+          const part = waitFor(s);
+          if (!part) return undefined;
+          texts.push(...part);
+        }
+        return texts.length === entries.length ? texts : undefined;
+      } finally {
+        end();
+      }
+    },
+    cancel: end,
+  };
 }
 
 function start(entries: readonly ManifestEntry[]): Started {
