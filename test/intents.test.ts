@@ -583,3 +583,20 @@ describe('plain cdk8s synthesis', () => {
     }
   });
 });
+
+describe('children of an intent construct', () => {
+  test('are kept outside the object prototype, and constructs finds, lists and refuses duplicates as before', () => {
+    const { app, httpbin, sleep } = httpbinAndSleep();
+    const children = (httpbin.node as any)._children;
+    expect(children === undefined || Object.getPrototypeOf(children) === null).toBe(true);
+    const policy = new ServiceAccessPolicy(httpbin, 'constructor', { client: sleep, rules: [{ methods: ['GET'] }] });
+    const other = new ServiceAccessPolicy(httpbin, 'toString', { client: sleep, rules: [{ methods: ['POST'] }] });
+    expect(httpbin.node.children).toEqual([policy, other]);
+    expect(httpbin.node.tryFindChild('constructor')).toBe(policy);
+    expect(httpbin.node.tryFindChild('hasOwnProperty')).toBeUndefined();
+    expect(() => new ServiceAccessPolicy(httpbin, 'toString', { client: sleep, rules: [] })).toThrow(/toString/);
+    expect(httpbin.node.tryRemoveChild('toString')).toBe(true);
+    expect(httpbin.node.children).toEqual([policy]);
+    expect(kinds(synth(app).cluster02)).toContain('AuthorizationPolicy/default/httpbin');
+  });
+});
