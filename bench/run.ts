@@ -7,7 +7,8 @@
  *    the same objects as plain JS written with `yaml` into the same files, in the same run.
  *    Prints the ratio to the floor and the cost of each doubling.
  * 2. The CLI end to end on the 2,000-service bundle (process start to last file written), with
- *    its peak RSS, running the compiled package (`npm run build` first) as users do.
+ *    its peak RSS and phase lines, running the compiled package (`npm run build` first) as users
+ *    do. `BENCH_CLI_SIZES=2000,10000` adds sizes.
  * 3. The example apps, in-process.
  *
  * `BENCH_SIZES=500,1000 npm run bench` picks sizes; `BENCH_CLI=0` skips the CLI run.
@@ -89,22 +90,29 @@ function printScale(runs: readonly Run[]): void {
   console.log('(milliseconds; ratio = total / floor; doubling = total / total at half the services)\n');
 }
 
-/** The compiled CLI on the 2,000-service bundle: wall time and peak RSS of the whole process. */
-function runCli(services: number): void {
+/** Builds the package once (lib/, as installed users run it) for the CLI runs. */
+function buildPackage(): void {
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+/** The compiled CLI on a generated bundle: wall time (process start to exit), peak RSS, and its phase lines. */
+function runCli(services: number): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
   try {
     const bundle = path.join(work, 'bundle.json');
     fs.writeFileSync(bundle, JSON.stringify(benchBundle({ services, clusters: 20, clientsPerService: 4 })));
     const entry = path.join(__dirname, 'cli-entry.js');
     const t = performance.now();
-    const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.js'), entry, 'synth', bundle, '--out', path.join(work, 'out'), '--quiet'],
-      { cwd: ROOT, encoding: 'utf8' });
+    // Not --quiet: the phase lines are part of the result (plain lines, stderr is not a TTY).
+    const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.js'), entry, 'synth', bundle, '--out', path.join(work, 'out')],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
     const wall = performance.now() - t;
     if (run.status !== 0) throw new Error(`CLI failed (${run.status}):\n${run.stderr}`);
     const rss = /peak-rss-bytes (\d+)/.exec(run.stderr)?.[1];
-    console.log(`CLI synth of the ${services}-service bundle, end to end: ${(wall / 1000).toFixed(1)} s, peak RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB\n`);
+    console.log(`CLI synth of the ${services}-service bundle, end to end: ${(wall / 1000).toFixed(1)} s, peak RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB`);
+    for (const line of run.stderr.split('\n').filter((l) => /^\[[\d.]+ s\] /.test(l))) console.log(`  ${line}`);
+    console.log();
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -124,5 +132,7 @@ function runExamples(): void {
 console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 runSize(200); // warm-up: module loading, schema compilation
 printScale(SIZES.map(runSize));
-if (process.env.BENCH_CLI !== '0') runCli(2000);
+const CLI_SIZES = process.env.BENCH_CLI === '0' ? [] : (process.env.BENCH_CLI_SIZES ?? '2000').split(',').map(Number);
+if (CLI_SIZES.length > 0) buildPackage();
+CLI_SIZES.forEach(runCli);
 runExamples();
