@@ -2,7 +2,7 @@
  * Rendered manifests → the access model of each cluster (see access-types.ts).
  */
 import {
-  CallerEdge, ClusterAccess, ClusterObjects, EastWestHost, EntryPoint, Grant, WorkloadAccess, byCodeUnit, sortedUnique,
+  CallerEdge, ClusterAccess, ClusterObjects, EastWestHost, EntryPoint, Grant, WorkloadAccess, appendTo, byCodeUnit, sortedUnique,
 } from './access-types';
 import { hostRestriction } from './gateway-access';
 import { GatewayServer, readGatewayRoutes, readGatewayServers, routedDestinations } from './gateways';
@@ -10,6 +10,7 @@ import { effectiveMtls, PeerAuthn, readPeerAuthentications } from './mtls';
 import { patternMatches } from './patterns';
 import { ParsedPolicy, parseAuthorizationPolicy } from './policy';
 import { HostProtocols, protocolOf, readHostProtocols } from './protocols';
+import { SelectorIndex } from './selector-index';
 import { anyGrant, applicablePolicies, callerEdges, forTcp, policyRefs } from './workload-access';
 import { discoverWorkloads, isGatewaySelector, Workload } from './workloads';
 
@@ -27,7 +28,9 @@ interface ClusterInputs {
   readonly cluster: string;
   readonly root: string;
   readonly policies: readonly ParsedPolicy[];
-  readonly peerAuthns: readonly PeerAuthn[];
+  /** The policies and PeerAuthentications by namespace and selector, built once: every workload looks up its own. */
+  readonly policyIndex: SelectorIndex<ParsedPolicy>;
+  readonly peerAuthnIndex: SelectorIndex<PeerAuthn>;
   readonly servers: readonly GatewayServer[];
   readonly protocols: HostProtocols;
 }
@@ -45,11 +48,14 @@ function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols)
   const peerAuthns = readPeerAuthentications(objects);
   const servers = readGatewayServers(objects);
   const routes = readGatewayRoutes(objects);
-  const inputs: ClusterInputs = { cluster: c.cluster, root, policies, peerAuthns, servers, protocols };
+  const policyIndex = new SelectorIndex(policies);
+  const peerAuthnIndex = new SelectorIndex(peerAuthns);
+  const inputs: ClusterInputs = { cluster: c.cluster, root, policies, policyIndex, peerAuthnIndex, servers, protocols };
   const workloads = discoverWorkloads({ objects, policies, peerAuthns, servers, routes, rootNamespace: root });
-  const idOf = (host: string) => workloads.filter((w) => w.hosts.includes(host)).map((w) => `${c.cluster}/${w.namespace}/${w.name}`);
+  const idsByHost = workloadIdsByHost(c.cluster, workloads);
+  const idOf = (host: string) => idsByHost.get(host) ?? [];
   const entryPoints: EntryPoint[] = servers.filter((s) => !s.eastWest).flatMap((s) => s.hosts.map((host) => {
-    const r = hostRestriction(s, host, policies, root);
+    const r = hostRestriction(s, host, policyIndex, root);
     return {
       gateway: s.gateway, host, port: s.port, protocol: s.protocol, tlsMode: s.tlsMode,
       routesTo: sortedUnique(routedDestinations(s, host, routes).flatMap(idOf)),
@@ -57,27 +63,35 @@ function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols)
     };
   }));
   const eastWest: EastWestHost[] = servers.filter((s) => s.eastWest).flatMap((s) => s.hosts.map((host) => {
-    const r = hostRestriction(s, host, policies, root);
+    const r = hostRestriction(s, host, policyIndex, root);
     return { gateway: s.gateway, port: s.port, tlsMode: s.tlsMode, host, ...(r.onlyPrincipals
       ? { onlyPrincipals: [...r.onlyPrincipals.values].sort(byCodeUnit) } : {}) };
   }));
-  const access = workloads.map((w) => workloadAccess(w, inputs, entryPoints.map((e) => e.host)));
+  const externalHosts = entryPoints.map((e) => e.host);
+  const access = workloads.map((w) => workloadAccess(w, inputs, externalHosts));
   return {
     cluster: c.cluster, rootNamespace: root, workloads: access,
     eastWest: eastWest.sort((a, b) => byCodeUnit(`${a.gateway} ${a.port} ${a.host}`, `${b.gateway} ${b.port} ${b.host}`)),
     entryPoints: entryPoints.sort((a, b) => byCodeUnit(`${a.host} ${a.port} ${a.gateway}`, `${b.host} ${b.port} ${b.gateway}`)),
-    mtlsDefaults: mtlsDefaults(peerAuthns, root),
+    mtlsDefaults: mtlsDefaults(peerAuthns, peerAuthnIndex, root),
     denyPolicies: sortedUnique(policies.filter((p) => p.ref.action === 'DENY' && !p.ref.dryRun && !p.ignored).map((p) => p.ref.name)),
     notes: clusterNotes(inputs, workloads),
   };
 }
 
+/** Workload ids by host (in the workloads' order), for the routes of entry points. */
+function workloadIdsByHost(cluster: string, workloads: readonly Workload[]): Map<string, string[]> {
+  const ids = new Map<string, string[]>();
+  for (const w of workloads) for (const host of new Set(w.hosts)) appendTo(ids, host, `${cluster}/${w.namespace}/${w.name}`);
+  return ids;
+}
+
 /** The mesh's mode, and each namespace's where a namespace-wide PeerAuthentication sets it. */
-function mtlsDefaults(peerAuthns: readonly PeerAuthn[], root: string): ClusterAccess['mtlsDefaults'] {
+function mtlsDefaults(peerAuthns: readonly PeerAuthn[], index: SelectorIndex<PeerAuthn>, root: string): ClusterAccess['mtlsDefaults'] {
   const namespaces = sortedUnique(peerAuthns.filter((p) => !p.selector && p.namespace !== root).map((p) => p.namespace));
   return [
-    { scope: 'mesh', ...effectiveMtls(peerAuthns, root, undefined, root) },
-    ...namespaces.map((ns) => ({ scope: `namespace ${ns}`, ...effectiveMtls(peerAuthns, ns, undefined, root) })),
+    { scope: 'mesh', ...effectiveMtls(index, root, undefined, root) },
+    ...namespaces.map((ns) => ({ scope: `namespace ${ns}`, ...effectiveMtls(index, ns, undefined, root) })),
   ].map(({ scope, mode, source }) => ({ scope, mode, source }));
 }
 
@@ -107,11 +121,11 @@ function withIngressHost(edge: CallerEdge, externalHosts: readonly string[]): Ca
 }
 
 function workloadAccess(w: Workload, inputs: ClusterInputs, externalHosts: readonly string[]): WorkloadAccess {
-  const applicable = applicablePolicies(inputs.policies, w.namespace, w.selector, inputs.root);
+  const applicable = applicablePolicies(inputs.policyIndex, w.namespace, w.selector, inputs.root);
   const sidecar = w.sidecarOff.length === 0;
   const protocol = protocolOf(w.hosts, inputs.protocols);
   const notes: string[] = [...w.sidecarOff];
-  const mtls = sidecar ? effectiveMtls(inputs.peerAuthns, w.namespace, w.selector, inputs.root)
+  const mtls = sidecar ? effectiveMtls(inputs.peerAuthnIndex, w.namespace, w.selector, inputs.root)
     : { mode: 'DISABLE' as const, source: '(no sidecar)', notes: [] };
   notes.push(...mtls.notes);
   const enforced = applicable.filter((p) => !p.ref.dryRun);
@@ -150,7 +164,7 @@ function sidecarlessGrants(w: Workload, inputs: ClusterInputs): Grant[] {
   const grants: Grant[] = [anyGrant('(no sidecar: callers in the cluster are not checked)')];
   for (const s of inputs.servers.filter((x) => x.eastWest && x.tlsMode === 'ISTIO_MUTUAL')) {
     for (const host of s.hosts.filter((h) => w.hosts.includes(h))) {
-      const r = hostRestriction(s, host, inputs.policies, inputs.root);
+      const r = hostRestriction(s, host, inputs.policyIndex, inputs.root);
       if (!r.onlyPrincipals) grants.push(anyGrant(`(east-west gateway ${s.gateway} admits any mesh caller for ${host})`));
       else grants.push({ policy: r.onlyPrincipals.policy, source: { principals: { values: r.onlyPrincipals.values, notValues: [] } },
         operation: {}, conditions: [] });

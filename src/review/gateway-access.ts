@@ -5,9 +5,9 @@
  */
 import { FieldMatch, Grant, Source } from './access-types';
 import { GatewayServer } from './gateways';
-import { isSubset } from './mtls';
 import { patternMatches } from './patterns';
 import { ParsedPolicy } from './policy';
+import { SelectorIndex } from './selector-index';
 
 export interface HostRestriction {
   /** Only these principals pass (every other is denied); with the denying policy. */
@@ -17,10 +17,9 @@ export interface HostRestriction {
 }
 
 /** Enforced policies attached to the gateway's pods (root namespace, or the Gateway's namespace). */
-function gatewayPolicies(server: GatewayServer, policies: readonly ParsedPolicy[], root: string): ParsedPolicy[] {
+function gatewayPolicies(server: GatewayServer, policies: SelectorIndex<ParsedPolicy>, root: string): ParsedPolicy[] {
   const gwNamespace = server.gateway.split('/')[0];
-  return policies.filter((p) => !p.ignored && !p.hasTargetRefs && !p.ref.dryRun && (p.namespace === root || p.namespace === gwNamespace)
-    && (!p.selector || isSubset(p.selector, server.selector)));
+  return policies.attachedTo([root, gwNamespace], server.selector).filter((p) => !p.ignored && !p.hasTargetRefs && !p.ref.dryRun);
 }
 
 /** The one field a source restricts, only by negation (`notPrincipals: [...]`), or undefined. */
@@ -34,7 +33,7 @@ const appliesToHost = (g: Grant, host: string) => !g.operation.sni?.values || g.
 const onlySni = (g: Grant) => Object.keys(g.operation).every((k) => k === 'sni') && g.conditions.length === 0;
 const intersect = (a: readonly string[] | undefined, b: readonly string[]) => (a ? a.filter((x) => b.includes(x)) : [...b]);
 
-export function hostRestriction(server: GatewayServer, host: string, policies: readonly ParsedPolicy[], root: string): HostRestriction {
+export function hostRestriction(server: GatewayServer, host: string, policies: SelectorIndex<ParsedPolicy>, root: string): HostRestriction {
   const notes: string[] = [];
   let principals: { values: readonly string[]; policy: string } | undefined;
   let ipBlocks: readonly string[] | undefined;

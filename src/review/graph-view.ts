@@ -3,7 +3,7 @@
  * callers, external entry points), labelled edges, optionally reduced to one service's
  * neighbourhood and with services of identical callers collapsed into one node.
  */
-import { ClusterAccess, EntryPoint, WorkloadAccess, byCodeUnit, sortedUnique } from './access-types';
+import { ClusterAccess, EntryPoint, WorkloadAccess, appendTo, byCodeUnit, sortedUnique } from './access-types';
 import { describeAccess, shortCallerLabel } from './describe';
 
 export interface GraphOptions {
@@ -93,13 +93,6 @@ class EdgeSet {
   }
 }
 
-/** Appends `value` to the list under `key`, creating it. */
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /** A cluster's entry points by host and by the workloads they route to (each in the cluster's order), looked up per caller edge. */
 interface EntryIndex {
   readonly cluster: string;
@@ -111,8 +104,8 @@ function indexEntries(c: ClusterAccess): EntryIndex {
   const byHost = new Map<string, EntryPoint[]>();
   const byTarget = new Map<string, EntryPoint[]>();
   for (const p of c.entryPoints) {
-    push(byHost, p.host, p);
-    for (const id of new Set(p.routesTo)) push(byTarget, id, p);
+    appendTo(byHost, p.host, p);
+    for (const id of new Set(p.routesTo)) appendTo(byTarget, id, p);
   }
   return { cluster: c.cluster, byHost, byTarget };
 }
@@ -187,11 +180,11 @@ function applyFocus(graph: { nodes: ViewNode[]; edges: ViewEdge[] }, focus: stri
  */
 function collapse(graph: { nodes: ViewNode[]; edges: ViewEdge[] }) {
   const incoming = new Map<string, ViewEdge[]>();
-  for (const e of graph.edges) push(incoming, e.to, e);
+  for (const e of graph.edges) appendTo(incoming, e.to, e);
   const signature = (n: ViewNode) => JSON.stringify([n.cluster, n.namespace, n.lines.slice(1), n.classes,
     (incoming.get(n.key) ?? []).map((e) => [e.from, e.lines, e.dashed])]);
   const groups = new Map<string, ViewNode[]>();
-  for (const n of graph.nodes) if (n.kind === 'service') push(groups, signature(n), n);
+  for (const n of graph.nodes) if (n.kind === 'service') appendTo(groups, signature(n), n);
   const rename = new Map<string, string>();
   const merged: ViewNode[] = [];
   for (const members of groups.values()) {
@@ -209,7 +202,7 @@ const byKey = (a: ViewNode, b: ViewNode) => byCodeUnit(a.key, b.key);
 /** One cluster's services by namespace (both sorted) and its entry points, from the nodes of that cluster. */
 function viewCluster(name: string, nodes: readonly ViewNode[]): ViewCluster {
   const byNamespace = new Map<string, ViewNode[]>();
-  for (const n of nodes.filter((x) => x.kind === 'service').sort(byKey)) push(byNamespace, n.namespace!, n);
+  for (const n of nodes.filter((x) => x.kind === 'service').sort(byKey)) appendTo(byNamespace, n.namespace!, n);
   const namespaces = sortedUnique(byNamespace.keys()).map((ns) => ({ name: ns, nodes: byNamespace.get(ns)! }));
   return { name, namespaces, entries: nodes.filter((n) => n.kind === 'entry').sort(byKey) };
 }
@@ -219,7 +212,7 @@ export function buildView(clusters: readonly ClusterAccess[], options: GraphOpti
   if (options.focus !== undefined) graph = applyFocus(graph, options.focus, clusters);
   if (options.collapse ?? true) graph = collapse(graph);
   const byCluster = new Map<string, ViewNode[]>();
-  for (const n of graph.nodes) if (n.kind !== 'caller' && n.cluster !== undefined) push(byCluster, n.cluster, n);
+  for (const n of graph.nodes) if (n.kind !== 'caller' && n.cluster !== undefined) appendTo(byCluster, n.cluster, n);
   const view = clusters.map((c) => viewCluster(c.cluster, byCluster.get(c.cluster) ?? []))
     .filter((c) => c.namespaces.length > 0 || c.entries.length > 0 || options.focus === undefined);
   return { clusters: view, callers: graph.nodes.filter((n) => n.kind === 'caller').sort(byKey), edges: graph.edges };

@@ -7,8 +7,9 @@
  */
 import { byCodeUnit, sortedUnique } from './access-types';
 import { GatewayRoute, GatewayServer } from './gateways';
-import { isSubset, PeerAuthn } from './mtls';
+import { PeerAuthn } from './mtls';
 import { ParsedPolicy } from './policy';
+import { isSubset } from './selector-index';
 
 export const SERVICE_LABEL = 'traffic.intents.cdk8s.io/service';
 
