@@ -5,6 +5,7 @@ import {
   CallerEdge, ClusterAccess, ClusterObjects, EastWestHost, EntryPoint, Grant, WorkloadAccess, appendTo, byCodeUnit, sortedUnique,
 } from './access-types';
 import { hostRestriction } from './gateway-access';
+import { IstioObjects } from './istio-objects';
 import { GatewayServer, readGatewayRoutes, readGatewayServers, routedDestinations } from './gateways';
 import { effectiveMtls, PeerAuthn, readPeerAuthentications } from './mtls';
 import { patternMatches } from './patterns';
@@ -22,8 +23,6 @@ export interface AccessModelOptions {
   readonly rootNamespace?: string;
 }
 
-const isIstio = (o: any) => typeof o?.apiVersion === 'string' && /^(networking|security)\.istio\.io\//.test(o.apiVersion);
-
 interface ClusterInputs {
   readonly cluster: string;
   readonly root: string;
@@ -38,21 +37,22 @@ interface ClusterInputs {
 /** The access model of every cluster, sorted by cluster name. */
 export function buildAccessModel(clusters: readonly ClusterObjects[], options: AccessModelOptions = {}): ClusterAccess[] {
   const root = options.rootNamespace ?? 'istio-system';
-  const protocols = readHostProtocols(clusters.flatMap((c) => c.objects.filter(isIstio)));
-  return clusters.map((c) => buildCluster(c, root, protocols)).sort((a, b) => byCodeUnit(a.cluster, b.cluster));
+  const istio = clusters.map((c) => new IstioObjects(c.objects));
+  const protocols = readHostProtocols(istio.flatMap((objects) => objects.ofKinds('ServiceEntry', 'VirtualService')));
+  return clusters.map((c, i) => buildCluster(c.cluster, istio[i], root, protocols)).sort((a, b) => byCodeUnit(a.cluster, b.cluster));
 }
 
-function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols): ClusterAccess {
-  const objects = c.objects.filter(isIstio);
-  const policies = objects.filter((o) => o.kind === 'AuthorizationPolicy').map((o) => parseAuthorizationPolicy(o, root));
-  const peerAuthns = readPeerAuthentications(objects);
-  const servers = readGatewayServers(objects);
-  const routes = readGatewayRoutes(objects);
+function buildCluster(cluster: string, istio: IstioObjects, root: string, protocols: HostProtocols): ClusterAccess {
+  const policies = istio.ofKinds('AuthorizationPolicy').map((o) => parseAuthorizationPolicy(o, root));
+  const peerAuthns = readPeerAuthentications(istio.ofKinds('PeerAuthentication'));
+  const servers = readGatewayServers(istio.ofKinds('Gateway'));
+  const routes = readGatewayRoutes(istio.ofKinds('VirtualService'));
+  const objects = istio.ofKinds('DestinationRule', 'ServiceEntry', 'VirtualService');
   const policyIndex = new SelectorIndex(policies);
   const peerAuthnIndex = new SelectorIndex(peerAuthns);
-  const inputs: ClusterInputs = { cluster: c.cluster, root, policies, policyIndex, peerAuthnIndex, servers, protocols };
+  const inputs: ClusterInputs = { cluster, root, policies, policyIndex, peerAuthnIndex, servers, protocols };
   const workloads = discoverWorkloads({ objects, policies, peerAuthns, servers, routes, rootNamespace: root });
-  const idsByHost = workloadIdsByHost(c.cluster, workloads);
+  const idsByHost = workloadIdsByHost(cluster, workloads);
   const idOf = (host: string) => idsByHost.get(host) ?? [];
   const entryPoints: EntryPoint[] = servers.filter((s) => !s.eastWest).flatMap((s) => s.hosts.map((host) => {
     const r = hostRestriction(s, host, policyIndex, root);
@@ -70,7 +70,7 @@ function buildCluster(c: ClusterObjects, root: string, protocols: HostProtocols)
   const externalHosts = entryPoints.map((e) => e.host);
   const access = workloads.map((w) => workloadAccess(w, inputs, externalHosts));
   return {
-    cluster: c.cluster, rootNamespace: root, workloads: access,
+    cluster, rootNamespace: root, workloads: access,
     eastWest: eastWest.sort((a, b) => byCodeUnit(`${a.gateway} ${a.port} ${a.host}`, `${b.gateway} ${b.port} ${b.host}`)),
     entryPoints: entryPoints.sort((a, b) => byCodeUnit(`${a.host} ${a.port} ${a.gateway}`, `${b.host} ${b.port} ${b.gateway}`)),
     mtlsDefaults: mtlsDefaults(peerAuthns, peerAuthnIndex, root),

@@ -49,6 +49,7 @@ export function isGatewaySelector(selector: Readonly<Record<string, string>>, se
 }
 
 interface Inputs {
+  /** Objects that name hosts: DestinationRules, ServiceEntries and VirtualServices (others are skipped). */
   readonly objects: readonly any[];
   readonly policies: readonly ParsedPolicy[];
   readonly peerAuthns: readonly PeerAuthn[];
