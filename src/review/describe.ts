@@ -28,22 +28,24 @@ const SOURCE_LABELS: ReadonlyArray<[keyof Source, string]> = [
 /** Constraints of a source beyond the caller's own value (`namespace shop`, `not principal x`). */
 export function describeSourceExtras(source: Source, caller: Caller): string[] {
   const out: string[] = [];
+  const key = callerField(caller);
   for (const [field, label] of SOURCE_LABELS) {
     const m = source[field];
     if (!m) continue;
-    const isKey = callerField(caller) === field;
+    const isKey = key === field;
     if (m.values && !isKey) out.push(`${label} ${m.values.join(',')}`);
     if (m.notValues.length > 0) out.push(`not ${label} ${m.notValues.join(',')}`);
   }
   return out;
 }
 
+const CALLER_FIELD: ReadonlyMap<string, keyof Source> = new Map<string, keyof Source>([
+  ['principal', 'principals'], ['namespace', 'namespaces'], ['serviceAccount', 'serviceAccounts'], ['trustDomain', 'trustDomains'],
+  ['requestPrincipal', 'requestPrincipals'], ['ipBlock', 'ipBlocks'], ['remoteIpBlock', 'remoteIpBlocks'],
+]);
+
 export function callerField(caller: Caller): keyof Source | undefined {
-  const map: Record<string, keyof Source> = {
-    principal: 'principals', namespace: 'namespaces', serviceAccount: 'serviceAccounts', trustDomain: 'trustDomains',
-    requestPrincipal: 'requestPrincipals', ipBlock: 'ipBlocks', remoteIpBlock: 'remoteIpBlocks',
-  };
-  return map[caller.kind];
+  return CALLER_FIELD.get(caller.kind);
 }
 
 /** `principal td/ns/a/sa/b`, `namespace shop`, `any caller`. */
@@ -53,12 +55,24 @@ export function describeCaller(caller: Caller): string {
   return `${kind} ${caller.value}`;
 }
 
+/** Each edge's text, computed once: the JSON, the diagram and the tables all show it (edges are never changed). */
+const accessTexts = new WeakMap<CallerEdge, string>();
+
 /**
  * What a caller edge admits: the operation, extra source constraints and open conditions. For
  * an ingress gateway the external host (already on its entry point) is left out, and a
  * workload-level reason with no policy behind it (`(no ALLOW policy)`) is added.
  */
 export function describeAccess(edge: CallerEdge): string {
+  let text = accessTexts.get(edge);
+  if (text === undefined) {
+    text = describeEdgeAccess(edge);
+    accessTexts.set(edge, text);
+  }
+  return text;
+}
+
+function describeEdgeAccess(edge: CallerEdge): string {
   let grant = edge.grant;
   if (edge.ingressHost && grant.operation.hosts) {
     const { hosts: _host, ...operation } = grant.operation;

@@ -56,8 +56,12 @@ export function splitByCaller(grant: Grant): Array<{ caller: Caller; grant: Gran
   for (const [field, kind] of CALLER_FIELDS) {
     const m: FieldMatch | undefined = grant.source[field];
     if (!m?.values) continue;
-    return m.values.map((value) => ({ caller: { kind, value }, grant: { ...grant, source: { ...grant.source, [field]: { values: [value],
-      notValues: m.notValues } } } }));
+    return m.values.map((value) => {
+      // Copied, then the field replaced in place: a computed key in the literal was several times slower.
+      const source: Source = { ...grant.source };
+      source[field] = { values: [value], notValues: m.notValues };
+      return { caller: { kind, value }, grant: { ...grant, source } };
+    });
   }
   return [{ caller: { kind: 'any', value: '*' }, grant }];
 }
