@@ -6,9 +6,10 @@ import {
 } from './access-types';
 import { hostRestriction } from './gateway-access';
 import { IstioObjects } from './istio-objects';
-import { GatewayServer, readGatewayRoutes, readGatewayServers, routedDestinations } from './gateways';
+import { GatewayRoute, GatewayServer, readGatewayRoutes, readGatewayServers, routedDestinations, routesByGateway } from './gateways';
 import { effectiveMtls, PeerAuthn, readPeerAuthentications } from './mtls';
-import { patternMatches } from './patterns';
+import { PatternIndex } from './pattern-index';
+import { isExactPattern, patternMatches } from './patterns';
 import { ParsedPolicy, parseAuthorizationPolicy } from './policy';
 import { HostProtocols, protocolOf, readHostProtocols } from './protocols';
 import { SelectorIndex } from './selector-index';
@@ -31,7 +32,16 @@ interface ClusterInputs {
   readonly policyIndex: SelectorIndex<ParsedPolicy>;
   readonly peerAuthnIndex: SelectorIndex<PeerAuthn>;
   readonly servers: readonly GatewayServer[];
+  /** Hosts of east-west servers that terminate mesh mTLS (see mutualTlsHosts). */
+  readonly mutualHosts: ReadonlyMap<string, readonly ServedHost[]>;
   readonly protocols: HostProtocols;
+}
+
+/** A host on a gateway server; `order` is its place among the servers' hosts (server by server). */
+interface ServedHost {
+  readonly server: GatewayServer;
+  readonly host: string;
+  readonly order: number;
 }
 
 /** The access model of every cluster, sorted by cluster name. */
@@ -50,24 +60,12 @@ function buildCluster(cluster: string, istio: IstioObjects, root: string, protoc
   const objects = istio.ofKinds('DestinationRule', 'ServiceEntry', 'VirtualService');
   const policyIndex = new SelectorIndex(policies);
   const peerAuthnIndex = new SelectorIndex(peerAuthns);
-  const inputs: ClusterInputs = { cluster, root, policies, policyIndex, peerAuthnIndex, servers, protocols };
+  const mutualHosts = mutualTlsHosts(servers);
+  const inputs: ClusterInputs = { cluster, root, policies, policyIndex, peerAuthnIndex, servers, mutualHosts, protocols };
   const workloads = discoverWorkloads({ objects, policies, peerAuthns, servers, routes, rootNamespace: root });
-  const idsByHost = workloadIdsByHost(cluster, workloads);
-  const idOf = (host: string) => idsByHost.get(host) ?? [];
-  const entryPoints: EntryPoint[] = servers.filter((s) => !s.eastWest).flatMap((s) => s.hosts.map((host) => {
-    const r = hostRestriction(s, host, policyIndex, root);
-    return {
-      gateway: s.gateway, host, port: s.port, protocol: s.protocol, tlsMode: s.tlsMode,
-      routesTo: sortedUnique(routedDestinations(s, host, routes).flatMap(idOf)),
-      ...(r.onlyRemoteIpBlocks ? { onlyRemoteIpBlocks: [...r.onlyRemoteIpBlocks].sort(byCodeUnit) } : {}),
-    };
-  }));
-  const eastWest: EastWestHost[] = servers.filter((s) => s.eastWest).flatMap((s) => s.hosts.map((host) => {
-    const r = hostRestriction(s, host, policyIndex, root);
-    return { gateway: s.gateway, port: s.port, tlsMode: s.tlsMode, host, ...(r.onlyPrincipals
-      ? { onlyPrincipals: [...r.onlyPrincipals.values].sort(byCodeUnit) } : {}) };
-  }));
-  const externalHosts = entryPoints.map((e) => e.host);
+  const entryPoints = readEntryPoints(inputs, routes, workloadIdsByHost(cluster, workloads));
+  const eastWest = readEastWest(inputs);
+  const externalHosts = new PatternIndex(entryPoints.map((e) => e.host), (h) => [h], 'host');
   const access = workloads.map((w) => workloadAccess(w, inputs, externalHosts));
   return {
     cluster, rootNamespace: root, workloads: access,
@@ -77,6 +75,29 @@ function buildCluster(cluster: string, istio: IstioObjects, root: string, protoc
     denyPolicies: sortedUnique(policies.filter((p) => p.ref.action === 'DENY' && !p.ref.dryRun && !p.ignored).map((p) => p.ref.name)),
     notes: clusterNotes(inputs, workloads),
   };
+}
+
+/** Hosts the cluster's gateways serve to clients outside the mesh, with where they route them. */
+function readEntryPoints(inputs: ClusterInputs, routes: readonly GatewayRoute[], idsByHost: ReadonlyMap<string, readonly string[]>): EntryPoint[] {
+  const bound = routesByGateway(routes);
+  const idOf = (host: string) => idsByHost.get(host) ?? [];
+  return inputs.servers.filter((s) => !s.eastWest).flatMap((s) => s.hosts.map((host) => {
+    const r = hostRestriction(s, host, inputs.policyIndex, inputs.root);
+    return {
+      gateway: s.gateway, host, port: s.port, protocol: s.protocol, tlsMode: s.tlsMode,
+      routesTo: sortedUnique(routedDestinations(s, host, bound).flatMap(idOf)),
+      ...(r.onlyRemoteIpBlocks ? { onlyRemoteIpBlocks: [...r.onlyRemoteIpBlocks].sort(byCodeUnit) } : {}),
+    };
+  }));
+}
+
+/** Hosts the cluster's gateways let other clusters reach, with the principals they admit. */
+function readEastWest(inputs: ClusterInputs): EastWestHost[] {
+  return inputs.servers.filter((s) => s.eastWest).flatMap((s) => s.hosts.map((host) => {
+    const r = hostRestriction(s, host, inputs.policyIndex, inputs.root);
+    return { gateway: s.gateway, port: s.port, tlsMode: s.tlsMode, host, ...(r.onlyPrincipals
+      ? { onlyPrincipals: [...r.onlyPrincipals.values].sort(byCodeUnit) } : {}) };
+  }));
 }
 
 /** Workload ids by host (in the workloads' order), for the routes of entry points. */
@@ -112,15 +133,19 @@ function clusterNotes(inputs: ClusterInputs, workloads: readonly Workload[]): st
 }
 
 /** Marks callers that are an ingress gateway admitted for one of this cluster's external hosts. */
-function withIngressHost(edge: CallerEdge, externalHosts: readonly string[]): CallerEdge {
+function withIngressHost(edge: CallerEdge, externalHosts: PatternIndex<string>): CallerEdge {
   const hosts = edge.grant.operation.hosts?.values;
   if (edge.caller.kind !== 'principal' || !hosts) return edge;
   const bare = sortedUnique(hosts.map((h) => h.replace(/:(\*|\d+)$/, '')));
-  if (!bare.every((h) => externalHosts.some((e) => patternMatches(h, e, 'host') || patternMatches(e, h, 'host')))) return edge;
+  const isExternal = (h: string) => {
+    const matches = (e: string) => patternMatches(h, e, 'host') || patternMatches(e, h, 'host');
+    return (isExactPattern(h, 'host') ? externalHosts.matching(h, matches) : externalHosts.filter(matches)).length > 0;
+  };
+  if (!bare.every(isExternal)) return edge;
   return { ...edge, ingressHost: bare[0] };
 }
 
-function workloadAccess(w: Workload, inputs: ClusterInputs, externalHosts: readonly string[]): WorkloadAccess {
+function workloadAccess(w: Workload, inputs: ClusterInputs, externalHosts: PatternIndex<string>): WorkloadAccess {
   const applicable = applicablePolicies(inputs.policyIndex, w.namespace, w.selector, inputs.root);
   const sidecar = w.sidecarOff.length === 0;
   const protocol = protocolOf(w.hosts, inputs.protocols);
@@ -162,15 +187,27 @@ function workloadAccess(w: Workload, inputs: ClusterInputs, externalHosts: reado
  */
 function sidecarlessGrants(w: Workload, inputs: ClusterInputs): Grant[] {
   const grants: Grant[] = [anyGrant('(no sidecar: callers in the cluster are not checked)')];
-  for (const s of inputs.servers.filter((x) => x.eastWest && x.tlsMode === 'ISTIO_MUTUAL')) {
-    for (const host of s.hosts.filter((h) => w.hosts.includes(h))) {
-      const r = hostRestriction(s, host, inputs.policyIndex, inputs.root);
-      if (!r.onlyPrincipals) grants.push(anyGrant(`(east-west gateway ${s.gateway} admits any mesh caller for ${host})`));
-      else grants.push({ policy: r.onlyPrincipals.policy, source: { principals: { values: r.onlyPrincipals.values, notValues: [] } },
-        operation: {}, conditions: [] });
-    }
+  const served = [...new Set(w.hosts)].flatMap((h) => inputs.mutualHosts.get(h) ?? []).sort((a, b) => a.order - b.order);
+  for (const { server: s, host } of served) {
+    const r = hostRestriction(s, host, inputs.policyIndex, inputs.root);
+    if (!r.onlyPrincipals) grants.push(anyGrant(`(east-west gateway ${s.gateway} admits any mesh caller for ${host})`));
+    else grants.push({ policy: r.onlyPrincipals.policy, source: { principals: { values: r.onlyPrincipals.values, notValues: [] } },
+      operation: {}, conditions: [] });
   }
   return grants;
+}
+
+/**
+ * The hosts of east-west servers that terminate mesh mTLS (ISTIO_MUTUAL), by host, so that each
+ * workload without a sidecar finds its own rather than every workload scanning every host.
+ */
+function mutualTlsHosts(servers: readonly GatewayServer[]): Map<string, ServedHost[]> {
+  const byHost = new Map<string, ServedHost[]>();
+  let order = 0;
+  for (const server of servers.filter((x) => x.eastWest && x.tlsMode === 'ISTIO_MUTUAL')) {
+    for (const host of server.hosts) appendTo(byHost, host, { server, host, order: order++ });
+  }
+  return byHost;
 }
 
 function undecidedReasons(applicable: readonly ParsedPolicy[], callers: readonly CallerEdge[], denies: readonly Grant[]): string[] {
