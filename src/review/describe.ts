@@ -82,7 +82,23 @@ function describeEdgeAccess(edge: CallerEdge): string {
   return grant.policy.startsWith('(') ? `${text} ${grant.policy}` : text;
 }
 
+/**
+ * A grant's text for the last caller field it was described for: the model describes each
+ * caller's grant to tell callers apart, then the JSON, the diagram and the tables describe it
+ * again (grants are never changed; the text depends on the caller only through that field).
+ */
+const grantTexts = new WeakMap<Grant, { readonly field: keyof Source | undefined; readonly text: string }>();
+
 export function describeGrantAccess(grant: Grant, caller: Caller): string {
+  const field = callerField(caller);
+  const known = grantTexts.get(grant);
+  if (known && known.field === field) return known.text;
+  const text = describeGrant(grant, caller);
+  grantTexts.set(grant, { field, text });
+  return text;
+}
+
+function describeGrant(grant: Grant, caller: Caller): string {
   const extras = describeSourceExtras(grant.source, caller);
   const parts = [describeOperation(grant.operation), ...extras.map((e) => `(${e})`)];
   if (grant.conditions.length > 0) parts.push(`when ${grant.conditions.join(' and ')} [cannot decide]`);
