@@ -137,3 +137,10 @@ export function byCodeUnit(a: string, b: string): number {
 export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(byCodeUnit);
 }
+
+/** Appends `value` to the list under `key`, creating the list (for indexes built in one pass). */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

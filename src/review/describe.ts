@@ -28,22 +28,24 @@ const SOURCE_LABELS: ReadonlyArray<[keyof Source, string]> = [
 /** Constraints of a source beyond the caller's own value (`namespace shop`, `not principal x`). */
 export function describeSourceExtras(source: Source, caller: Caller): string[] {
   const out: string[] = [];
+  const key = callerField(caller);
   for (const [field, label] of SOURCE_LABELS) {
     const m = source[field];
     if (!m) continue;
-    const isKey = callerField(caller) === field;
+    const isKey = key === field;
     if (m.values && !isKey) out.push(`${label} ${m.values.join(',')}`);
     if (m.notValues.length > 0) out.push(`not ${label} ${m.notValues.join(',')}`);
   }
   return out;
 }
 
+const CALLER_FIELD: ReadonlyMap<string, keyof Source> = new Map<string, keyof Source>([
+  ['principal', 'principals'], ['namespace', 'namespaces'], ['serviceAccount', 'serviceAccounts'], ['trustDomain', 'trustDomains'],
+  ['requestPrincipal', 'requestPrincipals'], ['ipBlock', 'ipBlocks'], ['remoteIpBlock', 'remoteIpBlocks'],
+]);
+
 export function callerField(caller: Caller): keyof Source | undefined {
-  const map: Record<string, keyof Source> = {
-    principal: 'principals', namespace: 'namespaces', serviceAccount: 'serviceAccounts', trustDomain: 'trustDomains',
-    requestPrincipal: 'requestPrincipals', ipBlock: 'ipBlocks', remoteIpBlock: 'remoteIpBlocks',
-  };
-  return map[caller.kind];
+  return CALLER_FIELD.get(caller.kind);
 }
 
 /** `principal td/ns/a/sa/b`, `namespace shop`, `any caller`. */
@@ -53,12 +55,24 @@ export function describeCaller(caller: Caller): string {
   return `${kind} ${caller.value}`;
 }
 
+/** Each edge's text, computed once: the JSON, the diagram and the tables all show it (edges are never changed). */
+const accessTexts = new WeakMap<CallerEdge, string>();
+
 /**
  * What a caller edge admits: the operation, extra source constraints and open conditions. For
  * an ingress gateway the external host (already on its entry point) is left out, and a
  * workload-level reason with no policy behind it (`(no ALLOW policy)`) is added.
  */
 export function describeAccess(edge: CallerEdge): string {
+  let text = accessTexts.get(edge);
+  if (text === undefined) {
+    text = describeEdgeAccess(edge);
+    accessTexts.set(edge, text);
+  }
+  return text;
+}
+
+function describeEdgeAccess(edge: CallerEdge): string {
   let grant = edge.grant;
   if (edge.ingressHost && grant.operation.hosts) {
     const { hosts: _host, ...operation } = grant.operation;
@@ -68,7 +82,23 @@ export function describeAccess(edge: CallerEdge): string {
   return grant.policy.startsWith('(') ? `${text} ${grant.policy}` : text;
 }
 
+/**
+ * A grant's text for the last caller field it was described for: the model describes each
+ * caller's grant to tell callers apart, then the JSON, the diagram and the tables describe it
+ * again (grants are never changed; the text depends on the caller only through that field).
+ */
+const grantTexts = new WeakMap<Grant, { readonly field: keyof Source | undefined; readonly text: string }>();
+
 export function describeGrantAccess(grant: Grant, caller: Caller): string {
+  const field = callerField(caller);
+  const known = grantTexts.get(grant);
+  if (known && known.field === field) return known.text;
+  const text = describeGrant(grant, caller);
+  grantTexts.set(grant, { field, text });
+  return text;
+}
+
+function describeGrant(grant: Grant, caller: Caller): string {
   const extras = describeSourceExtras(grant.source, caller);
   const parts = [describeOperation(grant.operation), ...extras.map((e) => `(${e})`)];
   if (grant.conditions.length > 0) parts.push(`when ${grant.conditions.join(' and ')} [cannot decide]`);

@@ -5,9 +5,10 @@
  */
 import { FieldMatch, Grant, Source } from './access-types';
 import { GatewayServer } from './gateways';
-import { isSubset } from './mtls';
+import { PatternIndex } from './pattern-index';
 import { patternMatches } from './patterns';
 import { ParsedPolicy } from './policy';
+import { SelectorIndex } from './selector-index';
 
 export interface HostRestriction {
   /** Only these principals pass (every other is denied); with the denying policy. */
@@ -17,10 +18,9 @@ export interface HostRestriction {
 }
 
 /** Enforced policies attached to the gateway's pods (root namespace, or the Gateway's namespace). */
-function gatewayPolicies(server: GatewayServer, policies: readonly ParsedPolicy[], root: string): ParsedPolicy[] {
+function gatewayPolicies(server: GatewayServer, policies: SelectorIndex<ParsedPolicy>, root: string): ParsedPolicy[] {
   const gwNamespace = server.gateway.split('/')[0];
-  return policies.filter((p) => !p.ignored && !p.hasTargetRefs && !p.ref.dryRun && (p.namespace === root || p.namespace === gwNamespace)
-    && (!p.selector || isSubset(p.selector, server.selector)));
+  return policies.attachedTo([root, gwNamespace], server.selector).filter((p) => !p.ignored && !p.hasTargetRefs && !p.ref.dryRun);
 }
 
 /** The one field a source restricts, only by negation (`notPrincipals: [...]`), or undefined. */
@@ -31,10 +31,25 @@ function onlyNegated(source: Source, field: keyof Source): FieldMatch | undefine
 }
 
 const appliesToHost = (g: Grant, host: string) => !g.operation.sni?.values || g.operation.sni.values.some((v) => patternMatches(v, host, 'text'));
+
+/**
+ * Each gateway policy's rules by SNI, built once: the library writes a rule per host, and every
+ * host of the gateway looks up its own. A rule without SNI values applies to every host.
+ */
+const rulesBySni = new WeakMap<ParsedPolicy, PatternIndex<Grant>>();
+
+function grantsForHost(p: ParsedPolicy, host: string): Grant[] {
+  let index = rulesBySni.get(p);
+  if (!index) {
+    index = new PatternIndex(p.grants, (g) => g.operation.sni?.values ?? ['*'], 'text');
+    rulesBySni.set(p, index);
+  }
+  return index.matching(host, (g) => appliesToHost(g, host));
+}
 const onlySni = (g: Grant) => Object.keys(g.operation).every((k) => k === 'sni') && g.conditions.length === 0;
 const intersect = (a: readonly string[] | undefined, b: readonly string[]) => (a ? a.filter((x) => b.includes(x)) : [...b]);
 
-export function hostRestriction(server: GatewayServer, host: string, policies: readonly ParsedPolicy[], root: string): HostRestriction {
+export function hostRestriction(server: GatewayServer, host: string, policies: SelectorIndex<ParsedPolicy>, root: string): HostRestriction {
   const notes: string[] = [];
   let principals: { values: readonly string[]; policy: string } | undefined;
   let ipBlocks: readonly string[] | undefined;
@@ -42,7 +57,7 @@ export function hostRestriction(server: GatewayServer, host: string, policies: r
     if (p.ref.action === 'ALLOW'
       || p.ref.action === 'CUSTOM') notes.push(`${p.ref.action} policy ${p.ref.name} applies to the gateway ${server.gateway}`);
     if (p.ref.action !== 'DENY') continue;
-    for (const g of p.grants.filter((x) => appliesToHost(x, host))) {
+    for (const g of grantsForHost(p, host)) {
       const notPrincipals = onlyNegated(g.source, 'principals');
       const notRemote = onlyNegated(g.source, 'remoteIpBlocks');
       if (notPrincipals && onlySni(g)) principals = { values: intersect(principals?.values, notPrincipals.notValues), policy: p.ref.name };

@@ -2,8 +2,9 @@
  * Gateways and the VirtualServices bound to them: which hosts an east-west gateway lets other
  * clusters reach, and which hosts an ingress gateway serves to the outside, routed where.
  */
-import { sortedUnique } from './access-types';
-import { patternsIntersect } from './patterns';
+import { appendTo, sortedUnique } from './access-types';
+import { PatternIndex } from './pattern-index';
+import { isExactPattern, patternsIntersect } from './patterns';
 
 /**
  * A server is east-west when it carries mesh traffic: AUTO_PASSTHROUGH (routes on the mTLS
@@ -77,9 +78,17 @@ export function readGatewayRoutes(objects: readonly any[]): GatewayRoute[] {
   });
 }
 
-/** Hosts the routes bound to this server send its host to. */
-export function routedDestinations(server: GatewayServer, host: string, routes: readonly GatewayRoute[]): string[] {
-  return sortedUnique(routes
-    .filter((r) => r.gateways.includes(server.gateway) && r.hosts.some((h) => patternsIntersect(h, host, 'host')))
-    .flatMap((r) => r.destinations));
+/** The routes bound to each gateway (`ns/name`), indexed by their hosts. */
+export function routesByGateway(routes: readonly GatewayRoute[]): Map<string, PatternIndex<GatewayRoute>> {
+  const bound = new Map<string, GatewayRoute[]>();
+  for (const r of routes) for (const g of new Set(r.gateways)) appendTo(bound, g, r);
+  return new Map([...bound].map(([g, list]) => [g, new PatternIndex(list, (r) => r.hosts, 'host')]));
+}
+
+/** Hosts the routes bound to this server send its host to (`routes`: routesByGateway). */
+export function routedDestinations(server: GatewayServer, host: string, routes: ReadonlyMap<string, PatternIndex<GatewayRoute>>): string[] {
+  const bound = routes.get(server.gateway);
+  if (!bound) return [];
+  const intersects = (r: GatewayRoute) => r.hosts.some((h) => patternsIntersect(h, host, 'host'));
+  return sortedUnique((isExactPattern(host, 'host') ? bound.matching(host, intersects) : bound.filter(intersects)).flatMap((r) => r.destinations));
 }

@@ -3,7 +3,7 @@
  * callers, external entry points), labelled edges, optionally reduced to one service's
  * neighbourhood and with services of identical callers collapsed into one node.
  */
-import { ClusterAccess, EntryPoint, WorkloadAccess, byCodeUnit, sortedUnique } from './access-types';
+import { ClusterAccess, EntryPoint, WorkloadAccess, appendTo, byCodeUnit, sortedUnique } from './access-types';
 import { describeAccess, shortCallerLabel } from './describe';
 
 export interface GraphOptions {
@@ -79,26 +79,43 @@ function entryNode(cluster: string, e: EntryPoint): ViewNode {
 }
 
 class EdgeSet {
-  private readonly byPair = new Map<string, { from: string; to: string; lines: Set<string>; dashed: boolean }>();
+  private readonly byPair = new Map<string, { key: string; from: string; to: string; lines: Set<string>; dashed: boolean }>();
   add(from: string, to: string, line: string, dashed = false): void {
-    const k = `${from}\u0000${to}`;
-    const e = this.byPair.get(k) ?? { from, to, lines: new Set<string>(), dashed };
+    const key = `${from}\u0000${to}`;
+    const e = this.byPair.get(key) ?? { key, from, to, lines: new Set<string>(), dashed };
     e.lines.add(line);
     e.dashed = e.dashed && dashed;
-    this.byPair.set(k, e);
+    this.byPair.set(key, e);
   }
   list(): ViewEdge[] {
-    return [...this.byPair.values()].map((e) => ({ from: e.from, to: e.to, lines: sortedUnique(e.lines), dashed: e.dashed }))
-      .sort((a, b) => byCodeUnit(`${a.from}\u0000${a.to}`, `${b.from}\u0000${b.to}`));
+    return [...this.byPair.values()].sort((a, b) => byCodeUnit(a.key, b.key))
+      .map((e) => ({ from: e.from, to: e.to, lines: sortedUnique(e.lines), dashed: e.dashed }));
   }
 }
 
-function addWorkloadEdges(c: ClusterAccess, w: WorkloadAccess, edges: EdgeSet, callers: Map<string, ViewNode>): void {
+/** A cluster's entry points by host and by the workloads they route to (each in the cluster's order), looked up per caller edge. */
+interface EntryIndex {
+  readonly cluster: string;
+  readonly byHost: ReadonlyMap<string, readonly EntryPoint[]>;
+  readonly byTarget: ReadonlyMap<string, readonly EntryPoint[]>;
+}
+
+function indexEntries(c: ClusterAccess): EntryIndex {
+  const byHost = new Map<string, EntryPoint[]>();
+  const byTarget = new Map<string, EntryPoint[]>();
+  for (const p of c.entryPoints) {
+    appendTo(byHost, p.host, p);
+    for (const id of new Set(p.routesTo)) appendTo(byTarget, id, p);
+  }
+  return { cluster: c.cluster, byHost, byTarget };
+}
+
+function addWorkloadEdges(index: EntryIndex, w: WorkloadAccess, edges: EdgeSet, callers: Map<string, ViewNode>): void {
   for (const e of w.callers) {
     const line = describeAccess(e) + (e.narrowedBy.length > 0 ? ` (partly denied by ${e.narrowedBy.join(', ')})` : '');
-    const entries = c.entryPoints.filter((p) => e.ingressHost && p.host === e.ingressHost);
+    const entries = e.ingressHost ? index.byHost.get(e.ingressHost) ?? [] : [];
     if (entries.length > 0) {
-      for (const p of entries) edges.add(entryKey(c.cluster, p), w.id, line);
+      for (const p of entries) edges.add(entryKey(index.cluster, p), w.id, line);
       continue;
     }
     const key = `caller:${e.caller.kind}:${e.caller.value}`;
@@ -106,9 +123,10 @@ function addWorkloadEdges(c: ClusterAccess, w: WorkloadAccess, edges: EdgeSet, c
     edges.add(key, w.id, line);
   }
   // An entry point routed to the workload whose policy does not admit the gateway: drawn dashed.
-  for (const p of c.entryPoints.filter((x) => x.routesTo.includes(w.id) && !w.callers.some((e) => e.ingressHost === x.host))) {
-    if (w.open) edges.add(entryKey(c.cluster, p), w.id, 'any request (open)');
-    else edges.add(entryKey(c.cluster, p), w.id, 'routed, not admitted by its policy', true);
+  const admitted = new Set(w.callers.map((e) => e.ingressHost));
+  for (const p of (index.byTarget.get(w.id) ?? []).filter((x) => !admitted.has(x.host))) {
+    if (w.open) edges.add(entryKey(index.cluster, p), w.id, 'any request (open)');
+    else edges.add(entryKey(index.cluster, p), w.id, 'routed, not admitted by its policy', true);
   }
 }
 
@@ -118,15 +136,17 @@ function fullGraph(clusters: readonly ClusterAccess[]): { nodes: ViewNode[]; edg
   const edges = new EdgeSet();
   for (const c of clusters) {
     const ew = new Set(c.eastWest.map((e) => e.host));
-    nodes.push(...c.workloads.map((w) => serviceNode(w, ew)), ...c.entryPoints.map((e) => entryNode(c.cluster, e)));
-    for (const w of c.workloads) addWorkloadEdges(c, w, edges, callers);
+    for (const w of c.workloads) nodes.push(serviceNode(w, ew));
+    for (const e of c.entryPoints) nodes.push(entryNode(c.cluster, e));
+    const index = indexEntries(c);
+    for (const w of c.workloads) addWorkloadEdges(index, w, edges, callers);
   }
   return { nodes: [...nodes, ...callers.values()], edges: edges.list() };
 }
 
-function focusMatches(node: ViewNode, focus: string, clusters: readonly ClusterAccess[]): boolean {
+function focusMatches(node: ViewNode, focus: string, workloads: ReadonlyMap<string, WorkloadAccess>): boolean {
   if (node.kind === 'service') {
-    const w = clusters.flatMap((c) => c.workloads).find((x) => x.id === node.key)!;
+    const w = workloads.get(node.key)!;
     return [w.name, `${w.namespace}/${w.name}`, w.id, ...w.hosts].includes(focus);
   }
   if (node.kind === 'entry') return node.lines[0].startsWith(`${focus}:`);
@@ -135,8 +155,16 @@ function focusMatches(node: ViewNode, focus: string, clusters: readonly ClusterA
   return value === focus || (sa !== null && (sa[2] === focus || `${sa[1]}/${sa[2]}` === focus));
 }
 
+/** Workloads by id; the first of an id wins, as a search through the clusters in order would find it. */
+function workloadsById(clusters: readonly ClusterAccess[]): Map<string, WorkloadAccess> {
+  const byId = new Map<string, WorkloadAccess>();
+  for (const c of clusters) for (const w of c.workloads) if (!byId.has(w.id)) byId.set(w.id, w);
+  return byId;
+}
+
 function applyFocus(graph: { nodes: ViewNode[]; edges: ViewEdge[] }, focus: string, clusters: readonly ClusterAccess[]) {
-  const matched = new Set(graph.nodes.filter((n) => focusMatches(n, focus, clusters)).map((n) => n.key));
+  const workloads = workloadsById(clusters);
+  const matched = new Set(graph.nodes.filter((n) => focusMatches(n, focus, workloads)).map((n) => n.key));
   if (matched.size === 0) {
     const expected = 'give a service name, <namespace>/<name>, a host or a principal';
     throw new FocusError(`--focus: "${focus}" names no service, caller or entry point (${expected})`);
@@ -146,12 +174,17 @@ function applyFocus(graph: { nodes: ViewNode[]; edges: ViewEdge[] }, focus: stri
   return { nodes: graph.nodes.filter((n) => keep.has(n.key)), edges };
 }
 
-/** Services of one namespace with the same marks and the same incoming edges become one node. */
+/**
+ * Services of one namespace with the same marks and the same incoming edges become one node.
+ * Incoming edges are grouped by target once: scanning every edge per node is quadratic in the mesh.
+ */
 function collapse(graph: { nodes: ViewNode[]; edges: ViewEdge[] }) {
+  const incoming = new Map<string, ViewEdge[]>();
+  for (const e of graph.edges) appendTo(incoming, e.to, e);
   const signature = (n: ViewNode) => JSON.stringify([n.cluster, n.namespace, n.lines.slice(1), n.classes,
-    graph.edges.filter((e) => e.to === n.key).map((e) => [e.from, e.lines, e.dashed])]);
+    (incoming.get(n.key) ?? []).map((e) => [e.from, e.lines, e.dashed])]);
   const groups = new Map<string, ViewNode[]>();
-  for (const n of graph.nodes.filter((x) => x.kind === 'service')) groups.set(signature(n), [...(groups.get(signature(n)) ?? []), n]);
+  for (const n of graph.nodes) if (n.kind === 'service') appendTo(groups, signature(n), n);
   const rename = new Map<string, string>();
   const merged: ViewNode[] = [];
   for (const members of groups.values()) {
@@ -164,15 +197,23 @@ function collapse(graph: { nodes: ViewNode[]; edges: ViewEdge[] }) {
   return { nodes: [...merged, ...graph.nodes.filter((n) => n.kind !== 'service')], edges: edges.list() };
 }
 
+const byKey = (a: ViewNode, b: ViewNode) => byCodeUnit(a.key, b.key);
+
+/** One cluster's services by namespace (both sorted) and its entry points, from the nodes of that cluster. */
+function viewCluster(name: string, nodes: readonly ViewNode[]): ViewCluster {
+  const byNamespace = new Map<string, ViewNode[]>();
+  for (const n of nodes.filter((x) => x.kind === 'service').sort(byKey)) appendTo(byNamespace, n.namespace!, n);
+  const namespaces = sortedUnique(byNamespace.keys()).map((ns) => ({ name: ns, nodes: byNamespace.get(ns)! }));
+  return { name, namespaces, entries: nodes.filter((n) => n.kind === 'entry').sort(byKey) };
+}
+
 export function buildView(clusters: readonly ClusterAccess[], options: GraphOptions = {}): ViewGraph {
   let graph = fullGraph(clusters);
   if (options.focus !== undefined) graph = applyFocus(graph, options.focus, clusters);
   if (options.collapse ?? true) graph = collapse(graph);
-  const byKey = (a: ViewNode, b: ViewNode) => byCodeUnit(a.key, b.key);
-  const view = clusters.map((c) => {
-    const services = graph.nodes.filter((n) => n.kind === 'service' && n.cluster === c.cluster).sort(byKey);
-    const namespaces = sortedUnique(services.map((n) => n.namespace!)).map((ns) => ({ name: ns, nodes: services.filter((n) => n.namespace === ns) }));
-    return { name: c.cluster, namespaces, entries: graph.nodes.filter((n) => n.kind === 'entry' && n.cluster === c.cluster).sort(byKey) };
-  }).filter((c) => c.namespaces.length > 0 || c.entries.length > 0 || options.focus === undefined);
+  const byCluster = new Map<string, ViewNode[]>();
+  for (const n of graph.nodes) if (n.kind !== 'caller' && n.cluster !== undefined) appendTo(byCluster, n.cluster, n);
+  const view = clusters.map((c) => viewCluster(c.cluster, byCluster.get(c.cluster) ?? []))
+    .filter((c) => c.namespaces.length > 0 || c.entries.length > 0 || options.focus === undefined);
   return { clusters: view, callers: graph.nodes.filter((n) => n.kind === 'caller').sort(byKey), edges: graph.edges };
 }

@@ -3,6 +3,7 @@
  * callers (mesh identities, not bound to a cluster) on their own, external entry points as
  * stadium-shaped nodes. Node ids are assigned in sorted order, so the text is stable.
  */
+import { appendTo } from './access-types';
 import { ViewGraph, ViewNode } from './graph-view';
 
 /** Mermaid entity codes keep quotes and angle brackets of names out of the syntax. */
@@ -56,7 +57,7 @@ export function renderMermaid(view: ViewGraph): string {
   }
   out.push(...CLASS_DEFS.map((d) => `  ${d}`));
   const byClass = new Map<string, string[]>();
-  for (const [cls, id] of classed) byClass.set(cls, [...(byClass.get(cls) ?? []), id]);
+  for (const [cls, id] of classed) appendTo(byClass, cls, id);
   for (const [cls, members] of byClass) out.push(`  class ${members.join(',')} ${cls}`);
   const entries = view.clusters.flatMap((c) => c.entries).map((e) => ids.get(e.key)!);
   if (entries.length > 0) out.push(`  class ${entries.join(',')} entry`);

@@ -5,6 +5,7 @@
  * (selector, not in the root namespace), each overriding the last unless its mode is UNSET.
  */
 import { MtlsMode, byCodeUnit } from './access-types';
+import { SelectorIndex } from './selector-index';
 
 export interface PeerAuthn {
   readonly name: string;
@@ -33,9 +34,6 @@ export function readPeerAuthentications(objects: readonly any[]): PeerAuthn[] {
   }).sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
-export const isSubset = (sub: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) =>
-  Object.entries(sub).every(([k, v]) => labels[k] === v);
-
 export interface EffectiveMtls {
   readonly mode: MtlsMode;
   readonly source: string;
@@ -47,13 +45,14 @@ export interface EffectiveMtls {
 /**
  * The effective mode for a workload. When several policies of one level apply, istiod takes the
  * oldest; manifests carry no creation time, so the first by name is taken and a note says so.
+ * `all` indexes the cluster's PeerAuthentications (readPeerAuthentications, sorted by name).
  */
-export function effectiveMtls(all: readonly PeerAuthn[], namespace: string, selector: Readonly<Record<string, string>> | undefined,
+export function effectiveMtls(all: SelectorIndex<PeerAuthn>, namespace: string, selector: Readonly<Record<string, string>> | undefined,
   root: string): EffectiveMtls {
   const levels: Array<[string, PeerAuthn[]]> = [
-    ['mesh', all.filter((p) => p.namespace === root && !p.selector)],
-    ['namespace', namespace === root ? [] : all.filter((p) => p.namespace === namespace && !p.selector)],
-    ['workload', namespace === root || !selector ? [] : all.filter((p) => p.namespace === namespace && p.selector && isSubset(p.selector, selector))],
+    ['mesh', all.namespaceWide(root)],
+    ['namespace', namespace === root ? [] : all.namespaceWide(namespace)],
+    ['workload', namespace === root || !selector ? [] : all.selecting(namespace, selector)],
   ];
   let mode: MtlsMode = 'PERMISSIVE';
   let source = 'default (no PeerAuthentication)';

@@ -44,6 +44,14 @@ function shapeOf(pattern: string, field: PatternField): Shape {
   return { kind: 'exact', value };
 }
 
+/** Whether a pattern matches exactly one value: the value whose comparable form equals the pattern's. */
+export function isExactPattern(pattern: string, field: PatternField): boolean {
+  return shapeOf(pattern, field).kind === 'exact';
+}
+
+/** The form in which values and exact patterns are compared (hosts ignore case). */
+export const comparableValue = (value: string, field: PatternField) => (field === 'host' ? value.toLowerCase() : value);
+
 /** Whether a concrete value (a method, a path, ...) is matched by a pattern. */
 export function patternMatches(pattern: string, value: string, field: PatternField): boolean {
   const s = shapeOf(pattern, field);

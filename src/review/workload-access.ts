@@ -6,8 +6,8 @@
 import { Caller, CallerEdge, CallerKind, FieldMatch, Grant, Operation, PolicyRef, Source, byCodeUnit } from './access-types';
 import { grantCovers, grantsIntersect } from './coverage';
 import { describeGrantAccess } from './describe';
-import { isSubset } from './mtls';
 import { ParsedPolicy } from './policy';
+import { SelectorIndex } from './selector-index';
 
 /**
  * Policies that attach to a workload: those of the root namespace and of its own namespace
@@ -15,10 +15,9 @@ import { ParsedPolicy } from './policy';
  * the workload has (pilot/pkg/model/policyattachment.go:109-111). A policy with targetRefs never
  * attaches to a sidecar (policyattachment.go:131-136). Unknown labels: only selector-less ones.
  */
-export function applicablePolicies(policies: readonly ParsedPolicy[], namespace: string, selector: Readonly<Record<string,
+export function applicablePolicies(policies: SelectorIndex<ParsedPolicy>, namespace: string, selector: Readonly<Record<string,
   string>> | undefined, root: string) {
-  return policies.filter((p) => !p.ignored && !p.hasTargetRefs && (p.namespace === root || p.namespace === namespace)
-    && (!p.selector || (selector !== undefined && isSubset(p.selector, selector))));
+  return policies.attachedTo([root, namespace], selector).filter((p) => !p.ignored && !p.hasTargetRefs);
 }
 
 /** HTTP-only fields (model/generator.go:264, 330, 343, 356, 375, 390, 404, 424). */
@@ -57,8 +56,12 @@ export function splitByCaller(grant: Grant): Array<{ caller: Caller; grant: Gran
   for (const [field, kind] of CALLER_FIELDS) {
     const m: FieldMatch | undefined = grant.source[field];
     if (!m?.values) continue;
-    return m.values.map((value) => ({ caller: { kind, value }, grant: { ...grant, source: { ...grant.source, [field]: { values: [value],
-      notValues: m.notValues } } } }));
+    return m.values.map((value) => {
+      // Copied, then the field replaced in place: a computed key in the literal was several times slower.
+      const source: Source = { ...grant.source };
+      source[field] = { values: [value], notValues: m.notValues };
+      return { caller: { kind, value }, grant: { ...grant, source } };
+    });
   }
   return [{ caller: { kind: 'any', value: '*' }, grant }];
 }

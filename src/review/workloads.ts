@@ -7,8 +7,9 @@
  */
 import { byCodeUnit, sortedUnique } from './access-types';
 import { GatewayRoute, GatewayServer } from './gateways';
-import { isSubset, PeerAuthn } from './mtls';
+import { PeerAuthn } from './mtls';
 import { ParsedPolicy } from './policy';
+import { isSubset } from './selector-index';
 
 export const SERVICE_LABEL = 'traffic.intents.cdk8s.io/service';
 
@@ -48,6 +49,7 @@ export function isGatewaySelector(selector: Readonly<Record<string, string>>, se
 }
 
 interface Inputs {
+  /** Objects that name hosts: DestinationRules, ServiceEntries and VirtualServices (others are skipped). */
   readonly objects: readonly any[];
   readonly policies: readonly ParsedPolicy[];
   readonly peerAuthns: readonly PeerAuthn[];
@@ -56,19 +58,55 @@ interface Inputs {
   readonly rootNamespace: string;
 }
 
+/**
+ * The workloads found so far, by `<namespace>/<name>`, and by namespace and base name (the name
+ * before a `[...]` disambiguation): each selector and host looks its name up, so a scan of all
+ * workloads would make discovery quadratic in the cluster's size.
+ */
 class WorkloadSet {
   readonly byKey = new Map<string, Workload>();
+  private readonly byName = new Map<string, Map<string, Workload[]>>();
+
+  /** Workloads of the namespace whose base name is `name`, in the order they were added. */
+  sameName(namespace: string, name: string): readonly Workload[] {
+    return this.byName.get(namespace)?.get(name) ?? [];
+  }
+
+  hasNamespace(namespace: string): boolean {
+    return this.byName.has(namespace);
+  }
+
   add(namespace: string, name: string, selector?: Readonly<Record<string, string>>): Workload {
-    const sameName = [...this.byKey.values()].filter((w) => w.namespace === namespace && w.name.split('[')[0] === name);
-    const match = sameName.find((w) => !selector || !w.selector || labelText(w.selector) === labelText(selector));
+    const sameName = this.sameName(namespace, name);
+    const wanted = selector ? labelText(selector) : undefined;
+    const match = sameName.find((w) => !selector || !w.selector || labelText(w.selector) === wanted);
     if (match) {
       if (selector && !match.selector) match.selector = { ...selector };
       return match;
     }
-    const unique = sameName.length === 0 ? name : `${name}[${selector ? labelText(selector) : 'host'}]`;
+    const unique = sameName.length === 0 ? name : `${name}[${wanted ?? 'host'}]`;
     const w: Workload = { namespace, name: unique, selector, hosts: [], wholeNamespace: false, sidecarOff: [] };
-    this.byKey.set(`${namespace}/${unique}`, w);
+    this.put(w);
     return w;
+  }
+
+  addWholeNamespace(namespace: string): void {
+    this.put({ namespace, name: '*', hosts: [], wholeNamespace: true, sidecarOff: [] });
+  }
+
+  /** Sets the workload under its key; one it replaces (same key) keeps its place, as in `byKey`. */
+  private put(w: Workload): void {
+    const key = `${w.namespace}/${w.name}`;
+    const replaced = this.byKey.get(key);
+    this.byKey.set(key, w);
+    const names = this.byName.get(w.namespace) ?? new Map<string, Workload[]>();
+    this.byName.set(w.namespace, names);
+    const base = w.name.split('[')[0];
+    const list = names.get(base) ?? [];
+    names.set(base, list);
+    const at = replaced ? list.indexOf(replaced) : -1;
+    if (at >= 0) list[at] = w;
+    else list.push(w);
   }
 }
 
@@ -115,7 +153,7 @@ export function discoverWorkloads(inputs: Inputs): Workload[] {
     const m = SVC_HOST.exec(host);
     if (!m) continue;
     const name = named.get(host) ?? m[1];
-    const known = [...set.byKey.values()].some((w) => w.namespace === m[2] && w.name.split('[')[0] === name);
+    const known = set.sameName(m[2], name).length > 0;
     // Labelled hosts alone (a client's DestinationRule) do not make a workload of this cluster.
     if (!known && !served.has(host) && !sidecarOff.has(host)) continue;
     const w = set.add(m[2], name);
@@ -133,7 +171,6 @@ export function discoverWorkloads(inputs: Inputs): Workload[] {
 function addWholeNamespaces(set: WorkloadSet, inputs: Inputs): void {
   for (const p of inputs.policies) {
     if (p.selector || p.hasTargetRefs || p.namespace === inputs.rootNamespace) continue;
-    if ([...set.byKey.values()].some((w) => w.namespace === p.namespace)) continue;
-    set.byKey.set(`${p.namespace}/*`, { namespace: p.namespace, name: '*', hosts: [], wholeNamespace: true, sidecarOff: [] });
+    if (!set.hasNamespace(p.namespace)) set.addWholeNamespace(p.namespace);
   }
 }
