@@ -11,7 +11,8 @@
  *    do. `BENCH_CLI_SIZES=2000,10000` adds sizes.
  * 3. The example apps, in-process.
  *
- * `BENCH_SIZES=500,1000 npm run bench` picks sizes; `BENCH_CLI=0` skips the CLI run.
+ * `BENCH_SIZES=500,1000 npm run bench` picks sizes; `BENCH_CLI=0` skips the CLI run;
+ * `BENCH_OUT=/dev/shm` writes to a memory file system (the library without the disk).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,29 +44,35 @@ function timed<T>(fn: () => T): [T, number] {
   return [result, performance.now() - t];
 }
 
+/**
+ * Output directories, removed when the benchmark ends: deleting tens of thousands of files
+ * keeps this machine's disk busy for a while, which would slow the next measurement's writes.
+ */
+const outputs: string[] = [];
+/** Where outputs are written: `BENCH_OUT=/dev/shm` (a memory file system) takes the disk out of the figures. */
+const OUT_ROOT = process.env.BENCH_OUT ?? os.tmpdir();
+process.on('exit', () => outputs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** One size: the library phase by phase, then the floor for the same objects. */
 function runSize(services: number): Run {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const out = fs.mkdtempSync(path.join(OUT_ROOT, 'bench-'));
+  outputs.push(out);
   const totals = new PhaseTotals();
-  try {
-    const [app, build] = timed(() => {
-      const a = new App();
-      defineBenchMesh(a, { services, clusters: 20, clientsPerService: 4 });
-      return a;
-    });
-    // Warnings (the generated GRPC services' balancing) are collected, not printed.
-    const [clusters, synth] = timed(() => withProgress(totals, () => withWarningSink(() => undefined, () => synthClusters(app))));
-    const [, write] = timed(() => writeClusters(path.join(out, 'lib'), clusters));
-    const phases = new Map<SynthPhase, number>([['build', build], ['write', write]]);
-    for (const [p, t] of totals.totals) phases.set(p, t.ms);
-    const accounted = [...totals.totals.values()].reduce((n, t) => n + t.ms, 0);
-    phases.set('files', Math.max(0, synth - accounted));
-    const [, floor] = timed(() => writeFloor(path.join(out, 'floor'), clusters));
-    const objects = clusters.reduce((n, c) => n + c.files.size, 0);
-    return { services, objects, phases, total: build + synth + write, floor };
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+  const [app, build] = timed(() => {
+    const a = new App();
+    defineBenchMesh(a, { services, clusters: 20, clientsPerService: 4 });
+    return a;
+  });
+  // Warnings (the generated GRPC services' balancing) are collected, not printed.
+  const [clusters, synth] = timed(() => withProgress(totals, () => withWarningSink(() => undefined, () => synthClusters(app))));
+  const [, write] = timed(() => writeClusters(path.join(out, 'lib'), clusters));
+  const phases = new Map<SynthPhase, number>([['build', build], ['write', write]]);
+  for (const [p, t] of totals.totals) phases.set(p, t.ms);
+  const accounted = [...totals.totals.values()].reduce((n, t) => n + t.ms, 0);
+  phases.set('files', Math.max(0, synth - accounted));
+  const [, floor] = timed(() => writeFloor(path.join(out, 'floor'), clusters));
+  const objects = clusters.reduce((n, c) => n + c.files.size, 0);
+  return { services, objects, phases, total: build + synth + write, floor };
 }
 
 /** The floor: the same objects, as plain JS, stringified with `yaml` into the same files. */
@@ -98,24 +105,21 @@ function buildPackage(): void {
 
 /** The compiled CLI on a generated bundle: wall time (process start to exit), peak RSS, and its phase lines. */
 function runCli(services: number): void {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
-  try {
-    const bundle = path.join(work, 'bundle.json');
-    fs.writeFileSync(bundle, JSON.stringify(benchBundle({ services, clusters: 20, clientsPerService: 4 })));
-    const entry = path.join(__dirname, 'cli-entry.js');
-    const t = performance.now();
-    // Not --quiet: the phase lines are part of the result (plain lines, stderr is not a TTY).
-    const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.js'), entry, 'synth', bundle, '--out', path.join(work, 'out')],
-      { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const wall = performance.now() - t;
-    if (run.status !== 0) throw new Error(`CLI failed (${run.status}):\n${run.stderr}`);
-    const rss = /peak-rss-bytes (\d+)/.exec(run.stderr)?.[1];
-    console.log(`CLI synth of the ${services}-service bundle, end to end: ${(wall / 1000).toFixed(1)} s, peak RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB`);
-    for (const line of run.stderr.split('\n').filter((l) => /^\[[\d.]+ s\] /.test(l))) console.log(`  ${line}`);
-    console.log();
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const work = fs.mkdtempSync(path.join(OUT_ROOT, 'bench-cli-'));
+  outputs.push(work);
+  const bundle = path.join(work, 'bundle.json');
+  fs.writeFileSync(bundle, JSON.stringify(benchBundle({ services, clusters: 20, clientsPerService: 4 })));
+  const entry = path.join(__dirname, 'cli-entry.js');
+  const t = performance.now();
+  // Not --quiet: the phase lines are part of the result (plain lines, stderr is not a TTY).
+  const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'peak-rss.js'), entry, 'synth', bundle, '--out', path.join(work, 'out')],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = performance.now() - t;
+  if (run.status !== 0) throw new Error(`CLI failed (${run.status}):\n${run.stderr}`);
+  const rss = /peak-rss-bytes (\d+)/.exec(run.stderr)?.[1];
+  console.log(`CLI synth of the ${services}-service bundle, end to end: ${(wall / 1000).toFixed(1)} s, peak RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB`);
+  for (const line of run.stderr.split('\n').filter((l) => /^\[[\d.]+ s\] /.test(l))) console.log(`  ${line}`);
+  console.log();
 }
 
 function runExamples(): void {
