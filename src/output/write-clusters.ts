@@ -6,8 +6,9 @@ import { WriteOptions, WriteReport, writeClusterTexts } from './writer';
 /**
  * Writes synthesized clusters into `<outdir>/<cluster>/`: every cluster or nothing, only ever
  * replacing or removing files this tool wrote (see src/output/writer.ts). Call it only after
- * everything that will be written has been synthesized (and so validated). Inside
- * `withTextPrefetch`, the YAML its synth started on worker threads is used.
+ * everything that will be written has been synthesized (and so validated). Large outputs are
+ * turned into YAML on worker threads, byte for byte what one cdk8s `Yaml.stringify` per
+ * object writes.
  */
 export function writeClusters(outdir: string, clusters: readonly ClusterManifests[], options: WriteOptions = {}): WriteReport {
   const texts = currentTexts().texts(clusters.flatMap((c) => [...c.files.values()]));
