@@ -11,7 +11,7 @@ import { App } from 'cdk8s';
 import { synthClusters, withWarningSink, writeClusters } from '../src';
 import { manifestText, ManifestTexts } from '../src/output/manifests';
 import { withTextPrefetch } from '../src/output/text-prefetch';
-import { entryTextsOnThreads } from '../src/output/yaml-workers';
+import { entryTextsOnThreads, startEntryTexts } from '../src/output/yaml-workers';
 import { readTree } from './support/synth';
 import { APPS } from '../apps/registry';
 
@@ -80,4 +80,9 @@ test('a synth that fails after its YAML was started ends the threads and leaves 
     throw new Error('invalid mesh');
   })).toThrow('invalid mesh');
   expect(texts.texts(EDGE_CASES)).toEqual(EDGE_CASES.map((o) => manifestText(o)));
+});
+
+test('without its worker file (a bundled package), no thread is started and nothing waits', () => {
+  expect(startEntryTexts([['spec', { a: 1 }]], 2, path.join(os.tmpdir(), 'no-such-dir', 'yaml-worker.js'))).toBeUndefined();
+  expect(startEntryTexts([['spec', { a: 1 }]], 2)?.collect()).toEqual(['spec:\n  a: 1\n']);
 });

@@ -12,13 +12,14 @@
  * fails or stops making progress) returns undefined, and the caller stringifies in its own
  * thread: the bytes are the same either way.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 const WORKER_FILE = path.join(__dirname, 'yaml-worker.js');
-/** A worker that makes no progress for this long is given up on. */
-const STALL_MS = 30_000;
+/** A worker that makes no progress for this long is given up on (it would have done thousands of entries). */
+const STALL_MS = 10_000;
 
 /** One `key: value` entry of a manifest's top level. */
 export type ManifestEntry = readonly [key: string, value: unknown];
@@ -51,8 +52,13 @@ export interface PendingTexts {
   cancel(): void;
 }
 
-/** Starts making the entries' texts on `threads` worker threads; undefined if they cannot be started. */
-export function startEntryTexts(entries: readonly ManifestEntry[], threads: number): PendingTexts | undefined {
+/**
+ * Starts making the entries' texts on `threads` worker threads; undefined if they cannot be
+ * started. A missing worker file (the package bundled into one file, say) is found here: a
+ * Worker reports it only later, as an event this thread would not see while it waits.
+ */
+export function startEntryTexts(entries: readonly ManifestEntry[], threads: number, workerFile = WORKER_FILE): PendingTexts | undefined {
+  if (!fs.existsSync(workerFile)) return undefined;
   const size = Math.ceil(entries.length / Math.max(1, threads));
   const shares = Array.from({ length: Math.ceil(entries.length / size) }, (_, i) => entries.slice(i * size, (i + 1) * size));
   const started: Started[] = [];
@@ -61,7 +67,7 @@ export function startEntryTexts(entries: readonly ManifestEntry[], threads: numb
     void s.worker.terminate();
   });
   try {
-    for (const share of shares) started.push(start(share));
+    for (const share of shares) started.push(start(share, workerFile));
   } catch {
     end(); // e.g. a value that cannot be copied to another thread
     return undefined;
@@ -84,10 +90,10 @@ export function startEntryTexts(entries: readonly ManifestEntry[], threads: numb
   };
 }
 
-function start(entries: readonly ManifestEntry[]): Started {
+function start(entries: readonly ManifestEntry[], workerFile: string): Started {
   const signal = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_FILE, { workerData: { cdk8s: require.resolve('cdk8s'), entries, signal, port: port2 }, transferList: [port2] });
+  const worker = new Worker(workerFile, { workerData: { cdk8s: require.resolve('cdk8s'), entries, signal, port: port2 }, transferList: [port2] });
   worker.unref();
   // Failures are read from the shared state (or a stall); an 'error' event must not end the process.
   worker.on('error', () => undefined);
