@@ -12,7 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { buildBundle } from './intents/build';
 import { BundleError, LoadedBundle, loadBundle } from './intents/load';
 import { registerReviewCommands } from './review/commands';
-import { checkConnectivityTargets, writeConnectivity } from './review/write';
+import { checkConnectivityTargets, connectivityTexts, writeConnectivityTexts } from './review/write';
 import { OutputError } from './output/fs-errors';
 import { ManifestTexts } from './output/manifests';
 import { withTextPrefetch } from './output/text-prefetch';
@@ -53,9 +53,11 @@ function synthAndWrite(bundlePath: string, outdir: string, progress: CliProgress
   progress?.finish();
   if (strict && warnings.length > 0) return { strictWarnings: warnings };
   checkConnectivityTargets(outdir);
+  // The graph first: the writer's YAML threads finish meanwhile.
+  const graph = withProgress(progress, () => phase('graph', () => connectivityTexts(clusters)));
   const objects = (r: WriteReport) => r.clusters.reduce((n, c) => n + c.objects, 0);
   const report = withProgress(progress, () => phase('write', () => writeClusters(outdir, clusters, { durable }), objects));
-  withProgress(progress, () => phase('graph', () => writeConnectivity(outdir, clusters)));
+  writeConnectivityTexts(outdir, graph);
   return { report, warnings };
 }
 

@@ -13,7 +13,7 @@ import { writeClusters } from './output/write-clusters';
 import type { WriteOptions, WriteReport } from './output/writer';
 import { phase } from './progress';
 import { SERVICE_INTENT_LABEL } from './render/labels';
-import { checkConnectivityTargets, writeConnectivity } from './review/write';
+import { checkConnectivityTargets, connectivityTexts, writeConnectivityTexts } from './review/write';
 
 export { manifestFileName, manifestText, writeClusters };
 export type { ClusterManifests, WriteOptions, WriteReport };
@@ -201,10 +201,12 @@ export class MeshApp extends App {
       const charts = chartManifests(this);
       checkChartTargets(this.outdir, charts);
       if (clusters.length > 0) checkConnectivityTargets(this.outdir);
+      // The graph first: the writer's YAML threads finish meanwhile.
+      const graph = clusters.length > 0 ? connectivityTexts(clusters) : undefined;
       this.lastWrite = writeClusters(this.outdir, clusters);
       for (const w of this.lastWrite.warnings) process.stderr.write(`warning: ${w}\n`);
       writeCharts(this.outdir, charts);
-      if (clusters.length > 0) writeConnectivity(this.outdir, clusters);
+      if (graph) writeConnectivityTexts(this.outdir, graph);
     });
   }
 }

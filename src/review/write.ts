@@ -39,8 +39,17 @@ export function checkConnectivityTargets(outdir: string): void {
  * paths written. Call `checkConnectivityTargets` before writing anything else.
  */
 export function writeConnectivity(outdir: string, clusters: readonly ClusterManifests[], rootNamespace?: string): string[] {
+  return writeConnectivityTexts(outdir, connectivityTexts(clusters, rootNamespace));
+}
+
+/** The connectivity files of the clusters (file name → text), computed without writing. */
+export function connectivityTexts(clusters: readonly ClusterManifests[], rootNamespace?: string): Map<string, string> {
+  return connectivityFiles(clusters.map((c) => ({ cluster: c.cluster, objects: [...c.files.values()] })), { rootNamespace });
+}
+
+/** Writes connectivity files computed by `connectivityTexts` (each replaced whole); returns the paths written. */
+export function writeConnectivityTexts(outdir: string, files: ReadonlyMap<string, string>): string[] {
   checkConnectivityTargets(outdir);
-  const files = connectivityFiles(clusters.map((c) => ({ cluster: c.cluster, objects: [...c.files.values()] })), { rootNamespace });
   fs.mkdirSync(outdir, { recursive: true });
   return [...files].map(([name, text]) => {
     const target = path.join(outdir, name);
