@@ -12,7 +12,7 @@ import { PatternIndex } from './pattern-index';
 import { isExactPattern, patternMatches } from './patterns';
 import { ParsedPolicy, parseAuthorizationPolicy } from './policy';
 import { HostProtocols, protocolOf, readHostProtocols } from './protocols';
-import { SelectorIndex } from './selector-index';
+import { SelectorIndex } from '../selector-index';
 import { anyGrant, applicablePolicies, callerEdges, forTcp, policyRefs } from './workload-access';
 import { discoverWorkloads, isGatewaySelector, Workload } from './workloads';
 

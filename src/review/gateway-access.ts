@@ -8,7 +8,7 @@ import { GatewayServer } from './gateways';
 import { PatternIndex } from './pattern-index';
 import { patternMatches } from './patterns';
 import { ParsedPolicy } from './policy';
-import { SelectorIndex } from './selector-index';
+import { SelectorIndex } from '../selector-index';
 
 export interface HostRestriction {
   /** Only these principals pass (every other is denied); with the denying policy. */

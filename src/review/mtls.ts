@@ -5,7 +5,7 @@
  * (selector, not in the root namespace), each overriding the last unless its mode is UNSET.
  */
 import { MtlsMode, byCodeUnit } from './access-types';
-import { SelectorIndex } from './selector-index';
+import { SelectorIndex } from '../selector-index';
 
 export interface PeerAuthn {
   readonly name: string;

@@ -7,7 +7,7 @@ import { Caller, CallerEdge, CallerKind, FieldMatch, Grant, Operation, PolicyRef
 import { grantCovers, grantsIntersect } from './coverage';
 import { describeGrantAccess } from './describe';
 import { ParsedPolicy } from './policy';
-import { SelectorIndex } from './selector-index';
+import { SelectorIndex } from '../selector-index';
 
 /**
  * Policies that attach to a workload: those of the root namespace and of its own namespace

@@ -9,7 +9,7 @@ import { byCodeUnit, sortedUnique } from './access-types';
 import { GatewayRoute, GatewayServer } from './gateways';
 import { PeerAuthn } from './mtls';
 import { ParsedPolicy } from './policy';
-import { isSubset } from './selector-index';
+import { isSubset } from '../selector-index';
 
 export const SERVICE_LABEL = 'traffic.intents.cdk8s.io/service';
 

@@ -4,6 +4,8 @@
  * the Istio analyzer code where one applies.
  */
 
+import { SelectorIndex } from '../selector-index';
+
 export interface Finding {
   /** Istio analyzer code (IST0101…), or `INTENTS` for checks Istio has no code for. */
   readonly code: string;
@@ -33,10 +35,6 @@ function visibility(o: any): Set<string> | undefined {
 function overlaps(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
   if (!a || !b) return (a?.size ?? 1) > 0 && (b?.size ?? 1) > 0;
   return [...a].some((x) => b.has(x));
-}
-
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return !!selector && Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /** The objects of one cluster, sorted and grouped by kind, with the hosts known there. */
@@ -175,35 +173,21 @@ function identityWithoutStrictMtls(c: ClusterIndex): Finding[] {
 }
 
 /**
- * STRICT PeerAuthentications by namespace and by one label of their selector, so a workload's
- * candidates are found without scanning every policy of the cluster (a large mesh has one per
- * service): namespace-wide ones, and those whose selector shares a label with the workload.
+ * STRICT PeerAuthentications, indexed so a workload's candidates are found without scanning
+ * every policy of the cluster (a large mesh has one per service). A selector without
+ * matchLabels selects no workload (as `selects` reads it) and is left out.
  */
 class StrictPeerAuthentications {
-  private readonly byNamespaceAndLabel = new Map<string, any[]>();
+  private readonly index: SelectorIndex<{ namespace: string; selector?: Record<string, string> }>;
 
   constructor(policies: readonly any[]) {
-    for (const pa of policies) {
-      if (pa.spec?.mtls?.mode !== 'STRICT') continue;
-      const selector = pa.spec.selector;
-      if (selector && !selector.matchLabels) continue; // selects no workload (see `selects`)
-      // No selector, or an empty matchLabels: every workload of the namespace.
-      const [first] = Object.entries(selector?.matchLabels ?? {});
-      const key = this.key(pa.metadata.namespace, first);
-      this.byNamespaceAndLabel.set(key, [...(this.byNamespaceAndLabel.get(key) ?? []), pa]);
-    }
+    const strict = policies.filter((pa) => pa.spec?.mtls?.mode === 'STRICT' && (!pa.spec.selector || pa.spec.selector.matchLabels));
+    this.index = new SelectorIndex(strict.map((pa) => ({ namespace: pa.metadata.namespace, selector: pa.spec.selector?.matchLabels })));
   }
 
   /** Whether a STRICT policy of the namespace selects a workload with these labels. */
   public cover(namespace: string, labels: Record<string, string>): boolean {
-    if ((this.byNamespaceAndLabel.get(this.key(namespace))?.length ?? 0) > 0) return true;
-    return Object.entries(labels).some((label) => (this.byNamespaceAndLabel.get(this.key(namespace, label)) ?? [])
-      .some((pa) => selects(pa.spec.selector.matchLabels, labels)));
-  }
-
-  /** A namespace, and a selector label (none: the policies for every workload of the namespace). */
-  private key(namespace: string, label?: [string, unknown]): string {
-    return label ? `${namespace}\u0000${label[0]}\u0000${String(label[1])}` : `${namespace}\u0000`;
+    return this.index.namespaceWide(namespace).length > 0 || this.index.selecting(namespace, labels).length > 0;
   }
 }
 

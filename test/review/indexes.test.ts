@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import { PatternIndex } from '../../src/review/pattern-index';
 import { patternMatches, patternsIntersect } from '../../src/review/patterns';
-import { isSubset, SelectorIndex } from '../../src/review/selector-index';
+import { isSubset, SelectorIndex } from '../../src/selector-index';
 
 interface Item { readonly id: number; readonly namespace: string; readonly selector?: Readonly<Record<string, string>> }
 

@@ -4,7 +4,7 @@
  * every object of the cluster: that made the model quadratic in the number of services.
  * Every lookup answers in the order of the list the index was built from.
  */
-import { appendTo } from './access-types';
+import { appendTo } from './review/access-types';
 
 export type Labels = Readonly<Record<string, string>>;
 
