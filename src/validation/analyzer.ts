@@ -1,10 +1,10 @@
+import { SelectorIndex } from '../selector-index';
+
 /**
  * Cross-object checks on one cluster's synthesized set, in the spirit of `istioctl analyze`
  * (which needs a live cluster or istioctl, neither available at synth). Each finding carries
  * the Istio analyzer code where one applies.
  */
-
-import { SelectorIndex } from '../selector-index';
 
 export interface Finding {
   /** Istio analyzer code (IST0101…), or `INTENTS` for checks Istio has no code for. */
