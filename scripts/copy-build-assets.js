@@ -6,10 +6,14 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..');
 const ASSETS = [
   'imports/istio-schemas.json',
-  // Plain JavaScript run by the writer's worker threads (and its declaration for the .d.ts that import it).
+  // Plain JavaScript run by the writer's worker threads (and declarations for the .d.ts that import it).
   'src/output/yaml-entry.js',
   'src/output/yaml-entry.d.ts',
-  'src/output/yaml-worker.js',
+  'src/output/share-worker.js',
+  'src/output/yaml-task.js',
+  'src/output/file-task.js',
+  'src/output/new-file.js',
+  'src/output/new-file.d.ts',
 ];
 for (const asset of ASSETS) {
   const target = path.join(ROOT, 'lib', asset);

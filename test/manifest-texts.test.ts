@@ -11,7 +11,7 @@ import { App } from 'cdk8s';
 import { synthClusters, withWarningSink, writeClusters } from '../src';
 import { manifestText, ManifestTexts } from '../src/output/manifests';
 import { withTextPrefetch } from '../src/output/text-prefetch';
-import { entryTextsOnThreads, startEntryTexts } from '../src/output/yaml-workers';
+import { objectTextsOnThreads, startObjectTexts } from '../src/output/yaml-workers';
 import { readTree } from './support/synth';
 import { APPS } from '../apps/registry';
 
@@ -39,15 +39,15 @@ test('every object of every example app, and the edge cases, read the same as on
 
 test('on worker threads, every example object and edge case reads the same as one stringify each', () => {
   const objects = [...exampleObjects(), ...EDGE_CASES];
-  const texts = new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }).texts(objects);
+  const texts = new ManifestTexts({ threads: 2, minObjectsForThreads: 1 }).texts(objects);
   expect(texts).toEqual(objects.map((o) => manifestText(o)));
 });
 
-test('entries that cannot be copied to a thread are stringified in the calling thread, with the same bytes', () => {
-  expect(entryTextsOnThreads([['spec', { a: 1 }], ['w', new WeakMap()]], 2)).toBeUndefined();
-  expect(entryTextsOnThreads([['spec', { a: 1 }], ['s', 'x']], 2)).toEqual(['spec:\n  a: 1\n', 's: x\n']);
+test('objects that cannot be copied to a thread are stringified in the calling thread, with the same bytes', () => {
+  expect(objectTextsOnThreads([{ spec: { a: 1 } }, { w: new WeakMap() }], 2)).toBeUndefined();
+  expect(objectTextsOnThreads([{ spec: { a: 1 } }, { s: 'x' }], 2)).toEqual(['---\nspec:\n  a: 1\n', '---\ns: x\n']);
   const objects = [{ kind: 'X', spec: { a: 1 } }, { kind: 'X', spec: { w: new WeakMap() } }];
-  expect(new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }).texts(objects)).toEqual(objects.map((o) => manifestText(o)));
+  expect(new ManifestTexts({ threads: 2, minObjectsForThreads: 1 }).texts(objects)).toEqual(objects.map((o) => manifestText(o)));
 });
 
 test('YAML started on threads while a synth checks its objects is what the writer writes', () => {
@@ -66,7 +66,7 @@ test('YAML started on threads while a synth checks its objects is what the write
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
-  const onThreads = write(new ManifestTexts({ threads: 2, minEntriesForThreads: 1 }));
+  const onThreads = write(new ManifestTexts({ threads: 2, minObjectsForThreads: 1 }));
   const inThread = write(new ManifestTexts({ threads: 0 }));
   expect(onThreads.prefetched).toBe(true);
   expect(Object.keys(onThreads.files).length).toBeGreaterThan(10);
@@ -74,7 +74,7 @@ test('YAML started on threads while a synth checks its objects is what the write
 });
 
 test('a synth that fails after its YAML was started ends the threads and leaves the next write alone', () => {
-  const texts = new ManifestTexts({ threads: 2, minEntriesForThreads: 1 });
+  const texts = new ManifestTexts({ threads: 2, minObjectsForThreads: 1 });
   expect(() => withTextPrefetch(texts, () => {
     texts.prefetch(exampleObjects());
     throw new Error('invalid mesh');
@@ -83,6 +83,6 @@ test('a synth that fails after its YAML was started ends the threads and leaves 
 });
 
 test('without its worker file (a bundled package), no thread is started and nothing waits', () => {
-  expect(startEntryTexts([['spec', { a: 1 }]], 2, path.join(os.tmpdir(), 'no-such-dir', 'yaml-worker.js'))).toBeUndefined();
-  expect(startEntryTexts([['spec', { a: 1 }]], 2)?.collect()).toEqual(['spec:\n  a: 1\n']);
+  expect(startObjectTexts([{ spec: { a: 1 } }], 2, path.join(os.tmpdir(), 'no-such-dir', 'yaml-task.js'))).toBeUndefined();
+  expect(startObjectTexts([{ spec: { a: 1 } }], 2)?.collect()).toEqual(['---\nspec:\n  a: 1\n']);
 });

@@ -14,6 +14,15 @@ describe('manifest validator', () => {
     expect(messages(dr({ host: 'httpbin.default.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' }, outlierDetection: { consecutive5xxErrors: 7, interval: '5m' } } }))).toEqual([]);
   });
 
+  test('results are reused only for content JSON tells apart: an undefined field, an array hole, a Date are checked again', () => {
+    const spec = { host: 'cached.default.svc.cluster.local', exportTo: ['.'] };
+    expect(messages(dr(spec, 'first'))).toEqual([]);
+    expect(messages(dr(spec, 'second'))).toEqual([]); // same content, other metadata: the cached result
+    expect(messages(dr({ ...spec, extra: undefined }))).toEqual(['/spec: has unknown field "extra"']);
+    expect(messages(dr({ ...spec, exportTo: [, '.'] }))).toEqual(['/spec/exportTo/0: must be string']); // eslint-disable-line no-sparse-arrays
+    expect(messages(dr({ ...spec, host: new Date(0) }))).toEqual(['/spec/host: must be string']);
+  });
+
   test('rejects a misspelled field (the seed\'s "loadbalancer")', () => {
     expect(messages(dr({ host: 'h.default.svc.cluster.local', trafficPolicy: { loadbalancer: { simple: 'RANDOM' } } })))
       .toEqual(['/spec/trafficPolicy: has unknown field "loadbalancer"']);

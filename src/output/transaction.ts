@@ -29,6 +29,7 @@
 import fs = require('node:fs');
 import * as path from 'node:path';
 import { OUT_RECORD_FILE, WORK_DIR } from './file-names';
+import { NewFilesOptions, writeNewFileOrFail, writeNewFiles } from './file-threads';
 import { attempt, OutputError } from './fs-errors';
 
 /** One cluster directory to replace (or retire), as planned before anything is written. */
@@ -62,14 +63,26 @@ const work = (out: string, ...p: string[]) => path.join(out, WORK_DIR, ...p);
 const JOURNAL = 'journal.json';
 
 /** Stages, commits and swaps; returns warnings (user entries that had to be renamed). */
-export function replaceClusterDirs(out: string, changes: readonly ClusterChange[], outRecord: string, durable = false): string[] {
-  flushToDisk = durable;
+export function replaceClusterDirs(out: string, changes: readonly ClusterChange[], outRecord: string, options: ReplaceOptions = {}): string[] {
+  flushToDisk = options.durable === true;
+  fileThreads = options.fileThreads ?? {};
   try {
     return replace(out, changes, outRecord);
   } finally {
     flushToDisk = false;
+    fileThreads = {};
   }
 }
+
+/** How `replaceClusterDirs` writes. */
+export interface ReplaceOptions {
+  /** Flush files and directories to disk (see `flushToDisk`). */
+  readonly durable?: boolean;
+  /** Threads creating the new files (file-threads.ts). */
+  readonly fileThreads?: FileThreads;
+}
+
+export type FileThreads = Pick<NewFilesOptions, 'threads' | 'minFilesForThreads'>;
 
 /**
  * Whether this run flushes files and directories to disk (fsync). Without it a killed process
@@ -78,6 +91,7 @@ export function replaceClusterDirs(out: string, changes: readonly ClusterChange[
  * everything else (each directory fsync commits every file written before it).
  */
 let flushToDisk = false;
+let fileThreads: FileThreads = {};
 
 function replace(out: string, changes: readonly ClusterChange[], outRecord: string): string[] {
   try {
@@ -126,13 +140,14 @@ function stage(out: string, changes: readonly ClusterChange[]): void {
   attempt(work(out), 'create the staging directory', () => fs.mkdirSync(work(out)));
   fs.mkdirSync(work(out, 'new'));
   fs.mkdirSync(work(out, 'old'));
+  const staged = (c: ClusterChange) => work(out, 'new', c.cluster);
+  for (const c of changes) attempt(staged(c), 'create the staging directory', () => fs.mkdirSync(staged(c)));
+  const newFiles = changes.flatMap((c) => [...c.files].map(([name, text]) => [path.join(staged(c), name), text] as const));
+  writeNewFiles(newFiles, { flush: flushToDisk, ...fileThreads });
   for (const c of changes) {
-    const staged = work(out, 'new', c.cluster);
-    attempt(staged, 'create the staging directory', () => fs.mkdirSync(staged));
-    for (const [name, text] of c.files) writeNewFile(path.join(staged, name), text);
-    for (const name of c.userFiles) linkOrCopy(path.join(out, c.cluster, name), path.join(staged, name));
-    if (c.mode !== undefined) attempt(staged, 'set the mode of', () => fs.chmodSync(staged, c.mode! & 0o7777));
-    fsyncDir(staged);
+    for (const name of c.userFiles) linkOrCopy(path.join(out, c.cluster, name), path.join(staged(c), name));
+    if (c.mode !== undefined) attempt(staged(c), 'set the mode of', () => fs.chmodSync(staged(c), c.mode! & 0o7777));
+    fsyncDir(staged(c));
   }
   fsyncDir(work(out, 'new'));
 }
@@ -214,21 +229,10 @@ function discardWork(out: string): void {
   attempt(work(out), 'remove the staging directory', () => fs.rmSync(work(out), { recursive: true, force: true }));
 }
 
-/** A new file (O_EXCL: never through an existing file or link), fsync'd in a durable run. */
-export function writeNewFile(file: string, text: string, flush = flushToDisk): void {
-  const fd = attempt(file, 'create', () => fs.openSync(file, 'wx', 0o644));
-  try {
-    attempt(file, 'write', () => fs.writeSync(fd, text));
-    if (flush) attempt(file, 'write', () => fs.fsyncSync(fd));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Replaces a file by renaming a complete temporary file (in the work directory) over it. */
 function writeAtomically(file: string, text: string, tmp: string): void {
   fs.rmSync(tmp, { force: true });
-  writeNewFile(tmp, text);
+  writeNewFileOrFail(tmp, text, flushToDisk);
   attempt(file, 'replace', () => fs.renameSync(tmp, file));
   fsyncDir(path.dirname(file));
 }

@@ -17,7 +17,7 @@ import { attempt, fsFailure, OutputError } from './fs-errors';
 import { renderKustomization } from './kustomization';
 import { lockOutputDir } from './lock';
 import { ClusterDirScan, readRegularFile, renderRecord, scanClusterDir, sha256 } from './ownership';
-import { ClusterChange, lstatOrUndefined, recoverInterruptedRun, replaceClusterDirs } from './transaction';
+import { ClusterChange, FileThreads, lstatOrUndefined, recoverInterruptedRun, replaceClusterDirs } from './transaction';
 
 /** How a write is made. */
 export interface WriteOptions {
@@ -27,6 +27,11 @@ export interface WriteOptions {
    * @default false
    */
   readonly durable?: boolean;
+  /**
+   * Threads creating the files of a large output (tests force them on small ones).
+   * @internal
+   */
+  readonly fileThreads?: FileThreads;
 }
 
 /** One cluster's files as text: file name → YAML. */
@@ -71,7 +76,7 @@ export function writeClusterTexts(outdir: string, clusters: readonly ClusterText
     const recovered = recoverInterruptedRun(outdir);
     const plan = planChanges(outdir, clusters);
     const outRecord = renderOutRecord(clusters.map((c) => c.cluster));
-    const warnings = [...plan.warnings, ...replaceClusterDirs(outdir, plan.changes, outRecord, options.durable === true)];
+    const warnings = [...plan.warnings, ...replaceClusterDirs(outdir, plan.changes, outRecord, options)];
     const written = clusters.map((c) => ({ cluster: c.cluster, dir: path.join(outdir, c.cluster), objects: c.files.size }));
     return { clusters: written, removed: plan.removed, warnings, recovered };
   } catch (e) {

@@ -6,3 +6,6 @@ export declare function isPlainObject(v: unknown): v is Record<string, unknown>;
 
 /** One top-level `key: value` entry of a manifest, as cdk8s's `Yaml.stringify` writes it inside the whole object. */
 export declare function entryText(yaml: Pick<typeof Yaml, 'stringify'>, key: string, value: unknown): string;
+
+/** A manifest's file text (`---` and its YAML), made entry by entry with `blocks` as the cache of entry texts. */
+export declare function objectText(yaml: Pick<typeof Yaml, 'stringify'>, obj: unknown, blocks: Map<string, string>): string;

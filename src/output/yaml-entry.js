@@ -5,7 +5,7 @@
  * indented one level (empty lines stay empty, as YAML writes them), the key line being
  * `key: {}` less ` {}` (the key as YAML writes it, quoted where it must be); anything else is
  * the one-entry mapping itself. Plain JavaScript because the writer's worker threads
- * (yaml-worker.js) run it too, without a TypeScript loader.
+ * (yaml-task.js) run it too, without a TypeScript loader.
  */
 
 /** An object literal (not an array, not a class instance). */
@@ -32,4 +32,34 @@ function entryText(Yaml, key, value) {
     : Yaml.stringify({ [key]: value });
 }
 
-module.exports = { entryText, isPlainObject };
+/** JSON, with what JSON cannot tell apart but YAML writes differently (undefined, NaN, ...) marked. */
+function contentKey(value) {
+  return JSON.stringify(value, (_k, v) => {
+    if (v === undefined) return '\u0000undefined';
+    if (typeof v === 'number' && !Number.isFinite(v)) return `\u0000${v}`;
+    if (typeof v === 'bigint') return `\u0000${v}n`;
+    return v;
+  });
+}
+
+/**
+ * A manifest's file text, `---` and the object as one `Yaml.stringify` writes it, made from its
+ * top-level entries, each stringified once per distinct content: `blocks` (cache key → text)
+ * is the caller's cache. Undefined values are left out, as YAML leaves them. Anything but an
+ * object literal is stringified whole.
+ */
+function objectText(Yaml, obj, blocks) {
+  if (!isPlainObject(obj)) return `---\n${Yaml.stringify(obj)}`;
+  let text = '---\n';
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (value === undefined) continue;
+    const cacheKey = `${key}\u0000${contentKey(value)}`;
+    let block = blocks.get(cacheKey);
+    if (block === undefined) blocks.set(cacheKey, (block = entryText(Yaml, key, value)));
+    text += block;
+  }
+  return text;
+}
+
+module.exports = { entryText, isPlainObject, objectText };

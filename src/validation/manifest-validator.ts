@@ -129,10 +129,12 @@ function toCel(value: unknown, schema: Schema | undefined): unknown {
 /** Evaluates every CEL rule that applies to the value, walking the schema alongside it. */
 function checkCel(value: unknown, schema: Schema | undefined, path: string, out: Array<{ path: string; message: string }>): void {
   if (!schema || value === undefined || value === null) return;
-  for (const r of (schema['x-kubernetes-validations'] ?? []) as CelRule[]) {
+  const rules = (schema['x-kubernetes-validations'] ?? []) as CelRule[];
+  const self = rules.length > 0 ? toCel(value, schema) : undefined; // once for all the rules of this field
+  for (const r of rules) {
     let ok: unknown;
     try {
-      ok = program(r.rule)({ self: toCel(value, schema) });
+      ok = program(r.rule)({ self });
     } catch (e) {
       ok = e;
     }
@@ -226,18 +228,28 @@ function checkAgainstCrd(obj: any): ReadonlyArray<{ path: string; message: strin
  */
 function contentKey(obj: any): string | undefined {
   if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) return undefined;
-  try {
-    return JSON.stringify(obj, (k, v) => {
-      if (k === 'metadata' && v === obj.metadata) return undefined;
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v))) {
-        throw new Error('not keyable');
-      }
-      return v;
-    });
-  } catch {
-    return undefined;
-  }
+  const withoutMetadata: Record<string, unknown> = { ...obj };
+  delete withoutMetadata.metadata;
+  return isJsonData(withoutMetadata) ? JSON.stringify(withoutMetadata) : undefined;
 }
+
+/** Whether JSON keeps everything of the value (no undefined, non-finite number, function, symbol, bigint; no cycle). */
+function isJsonData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > MAX_KEYED_DEPTH) return false; // deeper than any manifest: a cycle, or not worth keying
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isJsonData(value[i], depth + 1)) return false; // a hole reads as undefined
+    return true;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false; // JSON would write what toJSON returns
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key) || !isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+const MAX_KEYED_DEPTH = 64;
 
 function checkAgainstCrdUncached(obj: any): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
