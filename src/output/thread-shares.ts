@@ -72,12 +72,11 @@ export function startShares<I, R>(task: ThreadTask, items: readonly I[], threads
   return {
     collect: () => {
       try {
-        const results: R[] = [];
-        for (const s of started) {
-          const part = waitFor<R>(s, task.stallMs);
-          if (!part) return undefined;
-          results.push(...part);
-        }
+        // Every thread is waited for, even after one failed: none may still be working (writing
+        // files, say) when the caller acts on the failure.
+        const parts = started.map((s) => waitFor<R>(s, task.stallMs));
+        if (parts.some((part) => part === undefined)) return undefined;
+        const results = parts.flatMap((part) => part!);
         return results.length === items.length ? results : undefined;
       } finally {
         end();
