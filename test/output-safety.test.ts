@@ -172,6 +172,34 @@ describe('write failures name the real cause; nothing is half-written', () => {
     expect(snapshot(out)).toEqual(before);
   });
 
+  test('a short write (the disk filling up, a file size limit) is completed, or fails with its cause: never a truncated file', () => {
+    const real = fs.writeSync;
+    // write(2) may write part of the text without an error; the next write reports the cause.
+    const shortThenFail = (failWith?: string) => jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: any, ...rest: any[]) => {
+      if (typeof data !== 'string' || !data.includes('kind: ConfigMap')) {
+        if (failWith && typeof data !== 'string') throw Object.assign(new Error(`${failWith}: simulated`), { code: failWith });
+        return (real as any)(fd, data, ...rest);
+      }
+      return (real as any)(fd, Buffer.from(data).subarray(0, 5));
+    }) as any);
+    let spy = shortThenFail();
+    try {
+      writeClusterTexts(out, clusterTexts({ c1: ['a'] }));
+    } finally {
+      spy.mockRestore();
+    }
+    const whole = snapshot(out);
+    expect(whole[`c1/${file('a')}`]).toBe(objectText('a'));
+    spy = shortThenFail('EFBIG');
+    try {
+      const message = writeError(() => writeClusterTexts(out, clusterTexts({ c1: ['a2'] })));
+      expect(message).toBe(`${path.join(out, WORK_DIR, 'new', 'c1', file('a2'))}: cannot write: EFBIG (file too large)`);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(snapshot(out)).toEqual(whole);
+  });
+
   test('a file squatting where the output directory goes, and a read-only parent, are named as such', () => {
     fs.writeFileSync(path.join(out, 'file'), 'x');
     expect(writeError(() => writeClusterTexts(path.join(out, 'file', 'sub'), []))).toBe(`${path.join(out, 'file')}: is not a directory (the output directory goes there)`);

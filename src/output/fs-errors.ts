@@ -13,6 +13,7 @@ const CAUSES: Record<string, string> = {
   ENAMETOOLONG: 'file name too long',
   EMFILE: 'too many open files',
   EIO: 'input/output error',
+  EFBIG: 'file too large',
   EXDEV: 'crosses file systems (a mount point?)',
   ELOOP: 'too many levels of symbolic links',
   EBUSY: 'busy (a mount point?)',

@@ -13,6 +13,18 @@ function failed(e, action) {
 }
 
 /**
+ * Writes every byte: one write(2) may write fewer bytes than asked (a disk filling up, a file
+ * size limit) without an error, and `fs.writeSync` returns that count; the rest is written by
+ * the next call, which fails with the real cause (ENOSPC, EFBIG) if nothing more can be written.
+ */
+function writeAll(fd, text) {
+  const written = fs.writeSync(fd, text);
+  if (written === Buffer.byteLength(text)) return;
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = written; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
  * Creates `file` with `text`: O_EXCL, so never through an existing file or link; flushed to
  * disk (fsync) when `flush`. A failure is thrown with `action` set.
  */
@@ -24,7 +36,7 @@ function writeNewFile(file, text, flush) {
     throw failed(e, 'create');
   }
   try {
-    fs.writeSync(fd, text);
+    writeAll(fd, text);
     if (flush) fs.fsyncSync(fd);
   } catch (e) {
     throw failed(e, 'write');
