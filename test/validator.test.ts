@@ -23,6 +23,20 @@ describe('manifest validator', () => {
     expect(messages(dr({ ...spec, host: new Date(0) }))).toEqual(['/spec/host: must be string']);
   });
 
+  test('results are not shared between a plain object and a class instance, Map or boxed string JSON writes the same', () => {
+    class WithHost {
+      public get host() {
+        return 'getter.default.svc.cluster.local';
+      }
+    }
+    expect(messages(dr(new WithHost()))).toEqual([]); // the schema reads the getter
+    expect(messages(dr({}))).toEqual(['/spec: must have required property \'host\'']); // JSON `{}`, as the instance's
+    expect(messages(dr(new Map([['host', 'm.default.svc.cluster.local']])))).toEqual(['/spec: must have required property \'host\'']);
+    const host = 'boxed.default.svc.cluster.local';
+    expect(messages(dr({ host }))).toEqual([]);
+    expect(messages(dr({ host: new String(host) }))).toEqual(['/spec/host: must be string']); // eslint-disable-line no-new-wrappers
+  });
+
   test('rejects a misspelled field (the seed\'s "loadbalancer")', () => {
     expect(messages(dr({ host: 'h.default.svc.cluster.local', trafficPolicy: { loadbalancer: { simple: 'RANDOM' } } })))
       .toEqual(['/spec/trafficPolicy: has unknown field "loadbalancer"']);

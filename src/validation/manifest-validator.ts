@@ -227,7 +227,7 @@ function checkAgainstCrd(obj: any): ReadonlyArray<{ path: string; message: strin
  * non-finite numbers, functions, symbols, bigints, cycles): those are checked uncached.
  */
 function contentKey(obj: any): string | undefined {
-  if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) return undefined;
+  if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata) || !isPlainRecord(obj)) return undefined;
   const withoutMetadata: Record<string, unknown> = { ...obj };
   delete withoutMetadata.metadata;
   return isJsonData(withoutMetadata) ? JSON.stringify(withoutMetadata) : undefined;
@@ -242,6 +242,8 @@ function isJsonData(value: unknown, depth = 0): boolean {
     for (let i = 0; i < value.length; i++) if (!isJsonData(value[i], depth + 1)) return false; // a hole reads as undefined
     return true;
   }
+  // Only plain objects: the checks read a class's getters, a Map or a boxed string as they are, JSON as `{}` or a string.
+  if (!isPlainRecord(value)) return false;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false; // JSON would write what toJSON returns
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key) || !isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
@@ -250,6 +252,12 @@ function isJsonData(value: unknown, depth = 0): boolean {
 }
 
 const MAX_KEYED_DEPTH = 64;
+
+/** An object literal or `Object.create(null)`: nothing inherited that the checks would read. */
+function isPlainRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
 function checkAgainstCrdUncached(obj: any): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
