@@ -34,7 +34,7 @@ describe('manifest validator', () => {
     expect(messages(dr(new Map([['host', 'm.default.svc.cluster.local']])))).toEqual(['/spec: must have required property \'host\'']);
     const host = 'boxed.default.svc.cluster.local';
     expect(messages(dr({ host }))).toEqual([]);
-    expect(messages(dr({ host: new String(host) }))).toEqual(['/spec/host: must be string']); // eslint-disable-line no-new-wrappers
+    expect(messages(dr({ host: new String(host) }))).toEqual(['/spec/host: must be string']);
   });
 
   test('rejects a misspelled field (the seed\'s "loadbalancer")', () => {
