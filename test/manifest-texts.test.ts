@@ -19,7 +19,24 @@ const EDGE_CASES = [
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { a: 'line1\n\nline3\n', yes: 'no', b: '' } }, data: { on: 'off', k: 'multi\nline', e: '', n: '1.0' } },
   { a: [], b: {}, c: [1, { d: undefined, e: null }], 'needs: quote': { x: 1 }, t: { '': 'empty key', '#': 'hash', '- dash': [{}] } },
   { spec: { x: 1 } }, { spec: { x: 1 }, other: { x: 1 } }, { spec: { x: '1' } },
+  // Pairs whose JSON is the same but whose YAML is not: each must be written as itself, in either order.
+  ...twins({ spec: { z: -0 } }, { spec: { z: 0 } }),
+  ...twins({ spec: { d: new Date(0) } }, { spec: { d: new Date(0).toISOString() } }),
+  ...twins({ spec: { m: new Map([['k', 1]]) } }, { spec: { m: { k: 1 } } }),
+  ...twins((() => {
+    const shared = { a: 1 };
+    return { spec: { x: shared, y: shared } }; // YAML writes an anchor and an alias
+  })(), { spec: { x: { a: 1 }, y: { a: 1 } } }),
+  ...twins((() => {
+    const labels = { app: 'x' };
+    return { metadata: { labels }, spec: { selector: labels } }; // shared across top-level entries
+  })(), { metadata: { labels: { app: 'x' } }, spec: { selector: { app: 'x' } } }),
 ];
+
+/** Both orders of two objects. */
+function twins(a: object, b: object): object[] {
+  return [a, b, b, a];
+}
 
 const exampleObjects = () => Object.values(APPS).flatMap((define) => {
   const app = new App();

@@ -32,29 +32,56 @@ function entryText(Yaml, key, value) {
     : Yaml.stringify({ [key]: value });
 }
 
-/** JSON, with what JSON cannot tell apart but YAML writes differently (undefined, NaN, ...) marked. */
-function contentKey(value) {
-  return JSON.stringify(value, (_k, v) => {
+/** Thrown by `contentKey` for an entry whose text is not a function of its JSON. */
+const NOT_KEYABLE = new Error('not keyable');
+
+/**
+ * JSON, with what JSON cannot tell apart but YAML writes differently (undefined, -0, NaN, ...)
+ * marked. Throws NOT_KEYABLE for anything else YAML writes by more than its JSON: an object
+ * that is not a literal or an array (a Date, a Map, a class instance), and an object met
+ * twice in one manifest (`seen`), which YAML writes as an anchor and an alias.
+ */
+function contentKey(value, seen) {
+  return JSON.stringify(value, function (key, v) {
+    const original = this[key]; // before toJSON
+    if (typeof original === 'object' && original !== null) {
+      if (seen.has(original) || !(isPlainObject(original) || Array.isArray(original))) throw NOT_KEYABLE;
+      seen.add(original);
+    }
     if (v === undefined) return '\u0000undefined';
-    if (typeof v === 'number' && !Number.isFinite(v)) return `\u0000${v}`;
+    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return `\u0000${Object.is(v, -0) ? '-0' : v}`;
     if (typeof v === 'bigint') return `\u0000${v}n`;
     return v;
   });
+}
+
+/** The entries of an object literal with their cache keys, or undefined when one cannot be keyed. */
+function keyedEntries(obj) {
+  const seen = new Set();
+  const entries = [];
+  try {
+    for (const key of Object.keys(obj)) {
+      const value = obj[key];
+      if (value !== undefined) entries.push([`${key}\u0000${contentKey(value, seen)}`, key, value]);
+    }
+  } catch (e) {
+    if (e === NOT_KEYABLE) return undefined;
+    throw e;
+  }
+  return entries;
 }
 
 /**
  * A manifest's file text, `---` and the object as one `Yaml.stringify` writes it, made from its
  * top-level entries, each stringified once per distinct content: `blocks` (cache key → text)
  * is the caller's cache. Undefined values are left out, as YAML leaves them. Anything but an
- * object literal is stringified whole.
+ * object literal of plain data is stringified whole.
  */
 function objectText(Yaml, obj, blocks) {
-  if (!isPlainObject(obj)) return `---\n${Yaml.stringify(obj)}`;
+  const entries = isPlainObject(obj) ? keyedEntries(obj) : undefined;
+  if (!entries) return `---\n${Yaml.stringify(obj)}`;
   let text = '---\n';
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (value === undefined) continue;
-    const cacheKey = `${key}\u0000${contentKey(value)}`;
+  for (const [cacheKey, key, value] of entries) {
     let block = blocks.get(cacheKey);
     if (block === undefined) blocks.set(cacheKey, (block = entryText(Yaml, key, value)));
     text += block;
