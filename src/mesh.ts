@@ -295,9 +295,8 @@ export class Mesh extends Construct {
     }
     const rendered = phase('render', () => {
       if (conflicts.length === 0) this.createObjects([...plan.values()]);
-      return new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? renderChart(c) : []]));
+      return new Map(this.clusters.map((c) => [c.clusterName, conflicts.length === 0 ? prefetched(renderChart(c)) : []]));
     }, (byCluster) => [...byCluster.values()].reduce((n, objects) => n + objects.length, 0));
-    prefetchTexts([...rendered.values()].flat()); // a writer waiting for them starts their YAML now
     this.synthesis = { version: this.version, conflicts, rendered };
     return this.synthesis;
   }
@@ -330,6 +329,12 @@ export class Mesh extends Construct {
   private participantsValid(): boolean {
     return this.node.findAll().every((c) => !('_isValid' in c) || (c as { _isValid: unknown })._isValid === true);
   }
+}
+
+/** The objects, handed to a writer waiting for them: their YAML starts while the next cluster renders. */
+function prefetched(objects: Manifest[]): Manifest[] {
+  prefetchTexts(objects);
+  return objects;
 }
 
 /** Every API object of a chart (the mesh's and any the user added), rendered to JSON. */

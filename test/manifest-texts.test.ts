@@ -11,7 +11,7 @@ import { App } from 'cdk8s';
 import { synthClusters, withWarningSink, writeClusters } from '../src';
 import { manifestText, ManifestTexts } from '../src/output/manifests';
 import { withTextPrefetch } from '../src/output/text-prefetch';
-import { objectTextsOnThreads, startObjectTexts } from '../src/output/yaml-workers';
+import { objectTextsOnThreads, startObjectStream, startObjectTexts } from '../src/output/yaml-workers';
 import { readTree } from './support/synth';
 import { APPS } from '../apps/registry';
 
@@ -102,4 +102,24 @@ test('a synth that fails after its YAML was started ends the threads and leaves 
 test('without its worker file (a bundled package), no thread is started and nothing waits', () => {
   expect(startObjectTexts([{ spec: { a: 1 } }], 2, path.join(os.tmpdir(), 'no-such-dir', 'yaml-task.js'))).toBeUndefined();
   expect(startObjectTexts([{ spec: { a: 1 } }], 2)?.collect()).toEqual(['---\nspec:\n  a: 1\n']);
+});
+
+test('objects handed to a thread batch by batch come back in order, as one stringify each', () => {
+  const objects = [...exampleObjects(), ...EDGE_CASES];
+  const stream = startObjectStream()!;
+  for (let i = 0; i < objects.length; i += 7) expect(stream.push(objects.slice(i, i + 7))).toBe(true);
+  expect(stream.collect()).toEqual(objects.map((o) => manifestText(o)));
+});
+
+test('prefetched batch by batch (a cluster at a time), with one that cannot be copied, the texts are the same', () => {
+  const objects = [...exampleObjects(), ...EDGE_CASES];
+  const uncopyable = { kind: 'X', spec: { w: new WeakMap() } };
+  const texts = new ManifestTexts({ threads: 2, minObjectsForThreads: 10 });
+  for (let i = 0; i < objects.length; i += 5) texts.prefetch(objects.slice(i, i + 5));
+  texts.prefetch([uncopyable]); // ends the thread: everything is made in this thread instead
+  const all = [...objects, uncopyable];
+  expect(texts.texts(all)).toEqual(all.map((o) => manifestText(o)));
+  const again = new ManifestTexts({ threads: 2, minObjectsForThreads: 10 });
+  for (let i = 0; i < objects.length; i += 5) again.prefetch(objects.slice(i, i + 5));
+  expect(again.texts(objects)).toEqual(objects.map((o) => manifestText(o)));
 });

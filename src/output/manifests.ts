@@ -1,7 +1,7 @@
 /** What a synth hands to the writers: objects by cluster and file name, and how a file reads. */
 import { Yaml } from 'cdk8s';
 import { objectText } from './yaml-entry';
-import { defaultThreads, objectTextsOnThreads, PendingTexts, startObjectTexts } from './yaml-workers';
+import { defaultThreads, ObjectTextStream, objectTextsOnThreads, startObjectStream } from './yaml-workers';
 
 export interface ClusterManifests {
   readonly cluster: string;
@@ -55,21 +55,38 @@ export class ManifestTexts {
   private readonly blocks = new Map<string, string>();
   /** Texts made on threads, by object. */
   private readonly made = new WeakMap<object, string>();
-  private pending?: { readonly objects: readonly unknown[]; readonly texts: PendingTexts };
+  /** Objects handed to `prefetch`, not yet to a thread (too few so far to start one). */
+  private waiting: object[] = [];
+  /** Threads fed by `prefetch`, each with the objects handed to it, in order. */
+  private streams: Array<{ readonly texts: ObjectTextStream; readonly objects: object[] }> = [];
+  /** Objects handed to a prefetch thread or waiting for one. */
+  private handed = new WeakSet<object>();
+  private batches = 0;
 
   public constructor(private readonly options: ManifestTextsOptions = {}) {}
 
   /**
-   * Starts turning the objects into YAML on worker threads, when there are enough of them, and
-   * returns at once: `texts` collects them. A synth calls it as soon as its objects are
-   * rendered, so the threads work while it validates them.
+   * Hands objects to worker threads that turn them into YAML, and returns at once: `texts`
+   * collects them. A synth calls it as soon as a cluster's objects are rendered, so the threads
+   * work while it renders the next clusters and validates them. Threads start once there are
+   * enough objects; one thread fewer than usual, as the calling thread keeps working meanwhile.
    */
   public prefetch(objects: readonly unknown[]): void {
-    if (this.pending) return;
-    const fresh = this.notMade(objects);
-    // One thread fewer than usual: the calling thread keeps working meanwhile.
-    const texts = this.worthThreads(fresh.length) ? startObjectTexts(fresh, Math.max(1, this.threads() - 1)) : undefined;
-    if (texts) this.pending = { objects: fresh, texts };
+    for (const obj of this.notMade(objects)) {
+      if (this.handed.has(obj)) continue;
+      this.handed.add(obj);
+      this.waiting.push(obj);
+    }
+    if (this.streams.length === 0 && this.worthThreads(this.waiting.length)) {
+      for (let i = 0; i < Math.max(1, this.threads() - 1); i++) {
+        const texts = startObjectStream();
+        if (texts) this.streams.push({ texts, objects: [] });
+      }
+    }
+    if (this.streams.length === 0 || this.waiting.length === 0) return;
+    const stream = this.streams[this.batches++ % this.streams.length];
+    if (stream.texts.push(this.waiting)) this.waiting.forEach((obj) => stream.objects.push(obj));
+    this.waiting = [];
   }
 
   /** The texts of many objects, in order (on threads when there are many). */
@@ -86,15 +103,23 @@ export class ManifestTexts {
 
   /** Ends threads still working for a `prefetch` whose texts will not be collected. */
   public dispose(): void {
-    this.pending?.texts.cancel();
-    this.pending = undefined;
+    this.streams.splice(0).forEach((st) => st.texts.cancel());
+    this.forgetWaiting();
   }
 
+  /** The texts the prefetch threads made (what a failed thread had is made in this thread instead). */
   private collectPending(): void {
-    if (!this.pending) return;
-    const { objects, texts } = this.pending;
-    this.pending = undefined;
-    this.remember(objects, texts.collect()); // on failure, `texts` stringifies them in this thread
+    for (const { texts, objects } of this.streams.splice(0)) {
+      const results = texts.collect();
+      if (results?.length === objects.length) this.remember(objects, results);
+    }
+    this.forgetWaiting();
+  }
+
+  /** Objects not handed to a thread (or handed to one that failed) are made in this thread. */
+  private forgetWaiting(): void {
+    this.waiting = [];
+    this.handed = new WeakSet();
   }
 
   private remember(objects: readonly unknown[], texts: readonly string[] | undefined): void {

@@ -6,10 +6,13 @@
  * waits without an event loop (Atomics.wait), and posts the results on a port that thread reads
  * synchronously. Plain JavaScript: it runs without a TypeScript loader.
  */
-const { workerData } = require('node:worker_threads');
+const { receiveMessageOnPort, workerData } = require('node:worker_threads');
 
-const { task, options, items, signal, port } = workerData;
-/** [0]: 0 while working, 1 done, 2 failed; [1]: items done so far; [2]: 0 until told, then 1 go or -1 abort. */
+const { task, options, items, stream, signal, port } = workerData;
+/**
+ * [0]: 0 while working, 1 done, 2 failed; [1]: items done so far; [2]: 0 until told, then 1 go
+ * or -1 abort — in stream mode, the number of messages posted to `port` so far.
+ */
 const state = new Int32Array(signal);
 
 function runShare() {
@@ -22,10 +25,29 @@ function runShare() {
   return results;
 }
 
-Atomics.wait(state, 2, 0);
+/** Stream mode: batches `{ items }` arrive on the port until `{ end: true }`. */
+function runStream() {
+  const run = require(task).runner(options); // loaded while the caller makes the first batch
+  const results = [];
+  for (let read = 0; ; read++) {
+    Atomics.wait(state, 2, read); // returns at once when a message was posted already
+    const message = receiveMessageOnPort(port)?.message;
+    if (!message || message.end) return results;
+    for (const item of message.items) {
+      results.push(run(item));
+      Atomics.add(state, 1, 1);
+    }
+  }
+}
+
 try {
-  if (Atomics.load(state, 2) !== 1) throw new Error('aborted before it began');
-  port.postMessage({ results: runShare() });
+  if (stream) {
+    port.postMessage({ results: runStream() });
+  } else {
+    Atomics.wait(state, 2, 0);
+    if (Atomics.load(state, 2) !== 1) throw new Error('aborted before it began');
+    port.postMessage({ results: runShare() });
+  }
   Atomics.store(state, 0, 1);
 } catch (e) {
   port.postMessage({ error: String((e && e.message) || e) });

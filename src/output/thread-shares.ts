@@ -86,10 +86,10 @@ export function startShares<I, R>(task: ThreadTask, items: readonly I[], threads
   };
 }
 
-function start(workerFile: string, task: ThreadTask, items: readonly unknown[]): Started {
+function start(workerFile: string, task: ThreadTask, items: readonly unknown[], stream = false): Started {
   const signal = new SharedArrayBuffer(12);
   const { port1, port2 } = new MessageChannel();
-  const workerData = { task: task.module, options: task.options, items, signal, port: port2 };
+  const workerData = { task: task.module, options: task.options, items, stream, signal, port: port2 };
   const worker = new Worker(workerFile, { workerData, transferList: [port2] });
   worker.unref();
   // Failures are read from the shared state (or a stall); an 'error' event must not end the process.
@@ -105,4 +105,62 @@ function waitFor<R>(s: Started, stallMs: number): R[] | undefined {
   }
   const message = receiveMessageOnPort(s.port)?.message as { results?: R[] } | undefined;
   return Atomics.load(s.state, 0) === 1 ? message?.results : undefined;
+}
+
+/** Items handed to one thread batch by batch, as they are made; results collected once at the end. */
+export interface StreamedShares<I, R> {
+  /** Hands the thread more items; false if they cannot be copied to it (the stream is then ended). */
+  push(items: readonly I[]): boolean;
+  /** Waits for the results of every item pushed (in order); undefined if the thread failed or stalled. Ends the thread. */
+  collect(): R[] | undefined;
+  /** Ends the thread without waiting. */
+  cancel(): void;
+}
+
+/**
+ * Starts one thread that runs the task over items pushed to it later (`stream` mode of
+ * share-worker.js), so it can begin on the first batches while the caller makes the next:
+ * each `push` posts a batch and counts it in shared memory, where the waiting thread sees it.
+ * Undefined if no thread can be started.
+ */
+export function startStream<I, R>(task: ThreadTask, workerFile = WORKER_FILE): StreamedShares<I, R> | undefined {
+  if (!fs.existsSync(workerFile) || !fs.existsSync(task.module)) return undefined;
+  let s: Started | undefined;
+  try {
+    s = start(workerFile, task, [], true);
+  } catch {
+    return undefined;
+  }
+  const post = (message: unknown) => {
+    s!.port.postMessage(message);
+    Atomics.add(s!.state, 2, 1);
+    Atomics.notify(s!.state, 2);
+  };
+  const end = () => {
+    s?.port.close();
+    void s?.worker.terminate();
+    s = undefined;
+  };
+  return {
+    push: (items) => {
+      if (!s) return false;
+      try {
+        post({ items });
+        return true;
+      } catch {
+        end(); // an item that cannot be copied
+        return false;
+      }
+    },
+    collect: () => {
+      if (!s) return undefined;
+      try {
+        post({ end: true });
+        return waitFor<R>(s, task.stallMs);
+      } finally {
+        end();
+      }
+    },
+    cancel: end,
+  };
 }

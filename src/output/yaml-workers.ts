@@ -12,11 +12,13 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PendingShares, startShares, ThreadTask } from './thread-shares';
+import { PendingShares, startShares, startStream, StreamedShares, ThreadTask } from './thread-shares';
 
 const YAML_TASK = path.join(__dirname, 'yaml-task.js');
 /** A worker that makes no progress for this long is given up on (it would have done thousands of entries). */
 const STALL_MS = 10_000;
+
+const yamlTask = (taskFile: string): ThreadTask => ({ module: taskFile, options: { cdk8s: require.resolve('cdk8s') }, stallMs: STALL_MS });
 
 /** Worker threads worth starting on this machine for CPU work: one per core, at most four. */
 export function defaultThreads(): number {
@@ -34,8 +36,15 @@ export function objectTextsOnThreads(objects: readonly unknown[], threads: numbe
  */
 export type PendingTexts = PendingShares<string>;
 
+/** Manifests handed to one worker thread batch by batch (`push`), their texts collected at the end. */
+export type ObjectTextStream = StreamedShares<unknown, string>;
+
+/** Starts a worker thread that makes the file texts of manifests pushed to it; undefined if it cannot be started. */
+export function startObjectStream(taskFile = YAML_TASK): ObjectTextStream | undefined {
+  return startStream<unknown, string>(yamlTask(taskFile));
+}
+
 /** Starts making the manifests' file texts on `threads` worker threads; undefined if they cannot be started. */
 export function startObjectTexts(objects: readonly unknown[], threads: number, taskFile = YAML_TASK): PendingTexts | undefined {
-  const task: ThreadTask = { module: taskFile, options: { cdk8s: require.resolve('cdk8s') }, stallMs: STALL_MS };
-  return startShares<unknown, string>(task, objects, threads);
+  return startShares<unknown, string>(yamlTask(taskFile), objects, threads);
 }
