@@ -122,4 +122,6 @@ test('prefetched batch by batch (a cluster at a time), with one that cannot be c
   const again = new ManifestTexts({ threads: 2, minObjectsForThreads: 10 });
   for (let i = 0; i < objects.length; i += 5) again.prefetch(objects.slice(i, i + 5));
   expect(again.texts(objects)).toEqual(objects.map((o) => manifestText(o)));
+  const madeOnThreads = (again as unknown as { made: WeakMap<object, string> }).made;
+  expect(objects.filter((o) => !madeOnThreads.has(o))).toEqual([]); // the thread made them, not the fallback
 });

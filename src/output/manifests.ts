@@ -86,6 +86,7 @@ export class ManifestTexts {
     if (this.streams.length === 0 || this.waiting.length === 0) return;
     const stream = this.streams[this.batches++ % this.streams.length];
     if (stream.texts.push(this.waiting)) this.waiting.forEach((obj) => stream.objects.push(obj));
+    else this.streams.splice(this.streams.indexOf(stream), 1); // ended: what it had is made in this thread
     this.waiting = [];
   }
 
