@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { clustersOfChart } from './chart-placement';
 import { InboundService } from './inbound-service';
 import { Mesh, MeshCluster } from './mesh';
@@ -61,9 +62,10 @@ export function synthCharts(app: App): ChartManifests[] {
 }
 
 function clusterManifests(app: App): ClusterManifests[] {
-  const clusters = app.node.findAll().filter(MeshCluster.isMeshCluster);
-  const placed = chartsByCluster(app);
-  const owners = intentOwners(app);
+  const all = app.node.findAll(); // one walk of a tree that can hold 100,000 constructs
+  const clusters = all.filter(MeshCluster.isMeshCluster);
+  const placed = chartsByCluster(all);
+  const owners = intentOwners(all);
   const seen = new Map<string, string>();
   const collisions: string[] = [];
   const objectErrors: string[] = [];
@@ -105,18 +107,18 @@ function filesOf(cluster: string, objects: readonly any[], owner: (obj: any) => 
 }
 
 /** `<mesh path>\n<intent name>` → construct path of the inbound service that owns the objects labelled with it. */
-function intentOwners(app: App): Map<string, string> {
+function intentOwners(all: readonly IConstruct[]): Map<string, string> {
   const owners = new Map<string, string>();
-  for (const c of app.node.findAll()) {
+  for (const c of all) {
     if (c instanceof InboundService) owners.set(`${Mesh.of(c).node.path}\n${c.name}`, c.node.path);
   }
   return owners;
 }
 
 /** Ordinary charts by the cluster they belong to. */
-function chartsByCluster(app: App): Map<MeshCluster, Chart[]> {
+function chartsByCluster(all: readonly IConstruct[]): Map<MeshCluster, Chart[]> {
   const out = new Map<MeshCluster, Chart[]>();
-  for (const chart of ordinaryCharts(app)) {
+  for (const chart of ordinaryCharts(all)) {
     for (const cluster of clustersOfChart(chart)) out.set(cluster, [...(out.get(cluster) ?? []), chart]);
   }
   return out;
@@ -128,7 +130,7 @@ function chartManifests(app: App): ChartManifests[] {
   const byFile = new Map<string, string>();
   const collisions: string[] = [];
   const result: ChartManifests[] = [];
-  for (const chart of ordinaryCharts(app).filter((c) => clustersOfChart(c).length === 0)) {
+  for (const chart of ordinaryCharts(app.node.findAll()).filter((c) => clustersOfChart(c).length === 0)) {
     const objects: any[] = chart.toJson();
     if (objects.length === 0) continue;
     const file = `${Names.toDnsLabel(chart)}${extension}`;
@@ -140,8 +142,9 @@ function chartManifests(app: App): ChartManifests[] {
   return result.sort((a, b) => compare(a.file, b.file));
 }
 
-function ordinaryCharts(app: App): Chart[] {
-  return app.node.findAll().filter((c): c is Chart => c instanceof Chart && !MeshCluster.isMeshCluster(c));
+/** The charts among the constructs (`app.node.findAll()`) that are not mesh clusters. */
+function ordinaryCharts(all: readonly IConstruct[]): Chart[] {
+  return all.filter((c): c is Chart => c instanceof Chart && !MeshCluster.isMeshCluster(c));
 }
 
 function describe(obj: any): string {
