@@ -2,10 +2,12 @@
  * Work split into shares and run on worker threads, synchronously for the caller: the writers
  * are synchronous (cdk8s's `app.synth()` is), so the caller waits with `Atomics.wait`, having no
  * event loop while it waits. Each worker (share-worker.js) runs a task module — plain
- * JavaScript, so it runs without a TypeScript loader — over its share of the items, reports
- * progress and completion in shared memory, and posts its results on a port the caller reads
- * with `receiveMessageOnPort`. Used for YAML (yaml-task.js: CPU, on fresh V8 isolates) and for
- * creating many files (file-task.js: blocking file-system calls overlap on threads).
+ * JavaScript, so it runs without a TypeScript loader — over its share of the items (given at
+ * start, `startShares`, or pushed batch by batch, `startStream`), reports progress and
+ * completion in shared memory, and posts its results on a port the caller reads with
+ * `receiveMessageOnPort`. Used for YAML (yaml-task.js: CPU, on fresh V8 isolates, streamed
+ * while a mesh renders) and for creating many files (file-task.js: blocking file-system calls
+ * overlap on threads).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,7 +36,10 @@ export interface PendingShares<R> {
 interface Started {
   readonly worker: Worker;
   readonly port: MessagePort;
-  /** [0]: 0 while working, 1 done, 2 failed; [1]: items done so far; [2]: 0 until told, then GO or ABORT. */
+  /**
+   * [0]: 0 while working, 1 done, 2 failed; [1]: items done so far; [2]: 0 until told, then GO
+   * or ABORT (a stream: the number of messages posted to the thread).
+   */
   readonly state: Int32Array;
 }
 
