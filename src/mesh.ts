@@ -13,6 +13,7 @@ import { checkServices } from './rules/cross-intent';
 import { formatWarning, meshWarnings, SynthWarning } from './rules/warnings';
 import type { ClusterProps, ClusterTopology, DiscoveryMode } from './topology';
 import { prefetchTexts } from './output/text-prefetch';
+import { recordObjectJson } from './render/object-json';
 import { checkManifests } from './validation/synth-checks';
 import { parseVipRange } from './vip';
 import { reportWarning } from './warning-sink';
@@ -331,8 +332,12 @@ export class Mesh extends Construct {
   }
 }
 
-/** The objects, handed to a writer waiting for them: their YAML starts while the next cluster renders. */
+/**
+ * The objects, with their JSON recorded for the checks and the writer (object-json.ts), handed to
+ * a writer waiting for them: their YAML starts while the next cluster renders.
+ */
 function prefetched(objects: Manifest[]): Manifest[] {
+  recordObjectJson(objects);
   prefetchTexts(objects);
   return objects;
 }

@@ -4,7 +4,7 @@
  * cause). The failure-injection tests (output-safety.test.ts) mock `fs` in this thread, so they
  * run on the small outputs written here; these tests cover the threads with real failures.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import * as path from 'node:path';
 import { writeNewFiles } from '../src/output/file-threads';
 import { OutputError } from '../src/output/fs-errors';
@@ -12,7 +12,7 @@ import { startShares } from '../src/output/thread-shares';
 import { writeClusterTexts } from '../src/output/writer';
 import { clusterTexts, snapshot, tmpDir } from './support/output-fixtures';
 
-const ON_THREADS = { threads: 3, minFilesForThreads: 1 };
+const ON_THREADS = { threads: 3, minFilesForThreads: 1, slowFileMs: 0 };
 
 let dir: string;
 beforeEach(() => {
@@ -40,6 +40,25 @@ test('many files written on threads hold the same bytes as files written in this
   writeNewFiles(files(50), { flush: true, threads: 0 });
   expect(Object.keys(threaded)).toHaveLength(50);
   expect(threaded).toEqual(snapshot(dir));
+});
+
+test('threads take over only when the files written first in this thread were slow', () => {
+  const opened = jest.spyOn(fs, 'openSync'); // this thread's calls only: a thread has its own fs
+  try {
+    writeNewFiles(files(1200), { flush: false, threads: 3, slowFileMs: 1e9 }); // never slow: all here
+    expect(opened).toHaveBeenCalledTimes(1200);
+    expect(fs.readdirSync(dir)).toHaveLength(1200);
+    fs.rmSync(dir, { recursive: true });
+    fs.mkdirSync(dir);
+    opened.mockClear();
+    writeNewFiles(files(1200), { flush: false, threads: 3, slowFileMs: 1e-9 }); // always slow: threads take the rest
+    expect(opened.mock.calls.length).toBeGreaterThan(0);
+    expect(opened.mock.calls.length).toBeLessThan(1200);
+    expect(fs.readdirSync(dir)).toHaveLength(1200);
+    expect(snapshot(dir)[`f1199.yaml`]).toBe('n: 1199\n');
+  } finally {
+    opened.mockRestore();
+  }
 });
 
 test('a file that exists already stops the threads with the error the calling thread would give', () => {

@@ -19,6 +19,9 @@ const EDGE_CASES = [
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { a: 'line1\n\nline3\n', yes: 'no', b: '' } }, data: { on: 'off', k: 'multi\nline', e: '', n: '1.0' } },
   { a: [], b: {}, c: [1, { d: undefined, e: null }], 'needs: quote': { x: 1 }, t: { '': 'empty key', '#': 'hash', '- dash': [{}] } },
   { spec: { x: 1 } }, { spec: { x: 1 }, other: { x: 1 } }, { spec: { x: '1' } },
+  {}, { spec: undefined, kind: 'X' }, // YAML writes `{}`, and an undefined value as null
+  // A string that starts with NUL is not confused with a value JSON cannot write (the cache marks those).
+  ...twins({ spec: { u: undefined } }, { spec: { u: '\u0000undefined' } }),
   // Pairs whose JSON is the same but whose YAML is not: each must be written as itself, in either order.
   ...twins({ spec: { z: -0 } }, { spec: { z: 0 } }),
   ...twins({ spec: { d: new Date(0) } }, { spec: { d: new Date(0).toISOString() } }),

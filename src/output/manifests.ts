@@ -1,6 +1,7 @@
 /** What a synth hands to the writers: objects by cluster and file name, and how a file reads. */
 import { Yaml } from 'cdk8s';
-import { objectText } from './yaml-entry';
+import { recordedJson } from '../render/object-json';
+import { jsonText, objectText } from './yaml-entry';
 import { defaultThreads, ObjectTextStream, objectTextsOnThreads, startObjectStream } from './yaml-workers';
 
 export interface ClusterManifests {
@@ -51,8 +52,8 @@ export interface ManifestTextsOptions {
  * write: the caches live as long as it does. (A test compares it with `manifestText`.)
  */
 export class ManifestTexts {
-  /** Entry texts made in this thread, by cache key (yaml-entry.js). */
-  private readonly blocks = new Map<string, string>();
+  /** Entry texts made in this thread, by key and content key (yaml-entry.js). */
+  private readonly blocks = new Map<string, Map<string, string>>();
   /** Texts made on threads, by object. */
   private readonly made = new WeakMap<object, string>();
   /** Objects handed to `prefetch`, not yet to a thread (too few so far to start one). */
@@ -95,11 +96,17 @@ export class ManifestTexts {
     this.collectPending();
     const fresh = this.notMade(objects);
     if (this.worthThreads(fresh.length)) this.remember(fresh, objectTextsOnThreads(fresh, this.threads()));
-    return objects.map((obj) => (isObject(obj) ? this.made.get(obj) : undefined) ?? objectText(Yaml, obj, this.blocks));
+    return objects.map((obj) => (isObject(obj) ? this.made.get(obj) : undefined) ?? this.madeHere(obj));
   }
 
   public text(obj: unknown): string {
     return this.texts([obj])[0];
+  }
+
+  /** An object's text made in this thread, from its recorded JSON when it has one (object-json.ts). */
+  private madeHere(obj: unknown): string {
+    const json = recordedJson(obj);
+    return json ? jsonText(Yaml, json.keys, json.values, this.blocks) : objectText(Yaml, obj, this.blocks);
   }
 
   /** Ends threads still working for a `prefetch` whose texts will not be collected. */

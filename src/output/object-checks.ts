@@ -4,6 +4,7 @@
  * a Secret made by TlsCredential.fromPem (whose data is base64 and so never matches here).
  */
 import { containsPrivateKey, pathKey } from '../problems';
+import { recordedJson, wholeJson } from '../render/object-json';
 
 /**
  * Largest object written, in bytes of JSON (what the API server stores). etcd's default
@@ -30,7 +31,8 @@ export function objectLabel(obj: any): string {
  */
 export function objectProblems(obj: any, where: string): string[] {
   const problems: string[] = [];
-  const json = JSON.stringify(obj);
+  const recorded = recordedJson(obj);
+  const json = recorded ? wholeJson(recorded) : JSON.stringify(obj);
   const bytes = Buffer.byteLength(json);
   if (bytes > MAX_OBJECT_BYTES) {
     problems.push(`object ${objectLabel(obj)} (${where}) is ${bytes} bytes, over the ${MAX_OBJECT_BYTES}-byte limit per object `

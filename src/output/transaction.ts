@@ -82,7 +82,7 @@ export interface ReplaceOptions {
   readonly fileThreads?: FileThreads;
 }
 
-export type FileThreads = Pick<NewFilesOptions, 'threads' | 'minFilesForThreads'>;
+export type FileThreads = Pick<NewFilesOptions, 'threads' | 'minFilesForThreads' | 'slowFileMs'>;
 
 /**
  * Whether this run flushes files and directories to disk (fsync). Without it a killed process

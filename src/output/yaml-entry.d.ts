@@ -8,4 +8,7 @@ export declare function isPlainObject(v: unknown): v is Record<string, unknown>;
 export declare function entryText(yaml: Pick<typeof Yaml, 'stringify'>, key: string, value: unknown): string;
 
 /** A manifest's file text (`---` and its YAML), made entry by entry with `blocks` as the cache of entry texts. */
-export declare function objectText(yaml: Pick<typeof Yaml, 'stringify'>, obj: unknown, blocks: Map<string, string>): string;
+export declare function objectText(yaml: Pick<typeof Yaml, 'stringify'>, obj: unknown, blocks: Map<string, Map<string, string>>): string;
+
+/** `objectText` of an object given as its recorded JSON (object-json.ts): each entry's key and JSON. */
+export declare function jsonText(yaml: Pick<typeof Yaml, 'stringify'>, keys: readonly string[], values: readonly string[], blocks: Map<string, Map<string, string>>): string;

@@ -37,33 +37,43 @@ const NOT_KEYABLE = new Error('not keyable');
 
 /**
  * JSON, with what JSON cannot tell apart but YAML writes differently (undefined, -0, NaN, ...)
- * marked. Throws NOT_KEYABLE for anything else YAML writes by more than its JSON: an object
- * that is not a literal or an array (a Date, a Map, a class instance), and an object met
- * twice in one manifest (`seen`), which YAML writes as an anchor and an alias.
+ * marked: a marked key starts with `!`, which no JSON text does, so it never equals the plain
+ * JSON of an entry (`jsonText`'s key), and in it a string starting with NUL gets a second NUL,
+ * so no string reads as a mark. Throws NOT_KEYABLE for anything else YAML writes by more than
+ * its JSON: an object that is not a literal or an array (a Date, a Map, a class instance), and
+ * an object met twice in one manifest (`seen`), which YAML writes as an anchor and an alias.
  */
 function contentKey(value, seen) {
-  return JSON.stringify(value, function (key, v) {
+  let marked = false;
+  const mark = (text) => {
+    marked = true;
+    return `\u0000${text}`;
+  };
+  const json = JSON.stringify(value, function (key, v) {
     const original = this[key]; // before toJSON
     if (typeof original === 'object' && original !== null) {
       if (seen.has(original) || !(isPlainObject(original) || Array.isArray(original))) throw NOT_KEYABLE;
       seen.add(original);
     }
-    if (v === undefined) return '\u0000undefined';
-    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return `\u0000${Object.is(v, -0) ? '-0' : v}`;
-    if (typeof v === 'bigint') return `\u0000${v}n`;
+    if (v === undefined) return mark('undefined');
+    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return mark(Object.is(v, -0) ? '-0' : v);
+    if (typeof v === 'bigint') return mark(`${v}n`);
+    if (typeof v === 'string' && v.startsWith('\u0000')) return mark(v);
     return v;
   });
+  return marked ? `!${json}` : json;
 }
 
-/** The entries of an object literal with their cache keys, or undefined when one cannot be keyed. */
+/**
+ * The entries of an object literal, each `[key, content key, value]` (the content key is the
+ * same for an entry whether it comes from the object or from its recorded JSON), or undefined
+ * when one cannot be keyed.
+ */
 function keyedEntries(obj) {
   const seen = new Set();
   const entries = [];
   try {
-    for (const key of Object.keys(obj)) {
-      const value = obj[key];
-      if (value !== undefined) entries.push([`${key}\u0000${contentKey(value, seen)}`, key, value]);
-    }
+    for (const key of Object.keys(obj)) entries.push([key, contentKey(obj[key], seen), obj[key]]);
   } catch (e) {
     if (e === NOT_KEYABLE) return undefined;
     throw e;
@@ -73,20 +83,40 @@ function keyedEntries(obj) {
 
 /**
  * A manifest's file text, `---` and the object as one `Yaml.stringify` writes it, made from its
- * top-level entries, each stringified once per distinct content: `blocks` (cache key → text)
- * is the caller's cache. Undefined values are left out, as YAML leaves them. Anything but an
- * object literal of plain data is stringified whole.
+ * top-level entries, each stringified once per distinct content: `blocks` (key → content key
+ * → text) is the caller's cache. Anything but a non-empty object literal of plain data is stringified
+ * whole.
  */
 function objectText(Yaml, obj, blocks) {
   const entries = isPlainObject(obj) ? keyedEntries(obj) : undefined;
-  if (!entries) return `---\n${Yaml.stringify(obj)}`;
+  if (!entries || entries.length === 0) return `---\n${Yaml.stringify(obj)}`;
   let text = '---\n';
-  for (const [cacheKey, key, value] of entries) {
-    let block = blocks.get(cacheKey);
-    if (block === undefined) blocks.set(cacheKey, (block = entryText(Yaml, key, value)));
-    text += block;
-  }
+  for (const [key, content, value] of entries) text += block(Yaml, blocks, key, content, () => value);
   return text;
 }
 
-module.exports = { entryText, isPlainObject, objectText };
+/**
+ * `objectText` of an object given as its recorded JSON (object-json.ts: a non-empty object
+ * literal whose JSON is faithful): the JSON of each entry is its cache key, and parsed only for
+ * an entry not yet in `blocks`.
+ */
+function jsonText(Yaml, keys, values, blocks) {
+  let text = '---\n';
+  for (let i = 0; i < keys.length; i++) text += block(Yaml, blocks, keys[i], values[i], () => JSON.parse(values[i]));
+  return text;
+}
+
+/**
+ * An entry's text from `blocks` (key → content key → text: two lookups of strings as they are,
+ * where one key made of both would be a new string to hash, 12 MB of them at the bench mesh's
+ * size), made and remembered on a miss.
+ */
+function block(Yaml, blocks, key, content, value) {
+  let byContent = blocks.get(key);
+  if (byContent === undefined) blocks.set(key, (byContent = new Map()));
+  let text = byContent.get(content);
+  if (text === undefined) byContent.set(content, (text = entryText(Yaml, key, value())));
+  return text;
+}
+
+module.exports = { entryText, isPlainObject, jsonText, objectText };

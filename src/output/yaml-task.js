@@ -5,10 +5,11 @@
  * per thread), written with the cdk8s module the calling thread resolved, so the text is what
  * it would have written.
  */
-const { objectText } = require('./yaml-entry');
+const { jsonText, objectText } = require('./yaml-entry');
 
+/** An item is an object's recorded JSON (`keys`, `values`: object-json.ts) or `{ object }`. */
 exports.runner = ({ cdk8s }) => {
   const { Yaml } = require(cdk8s);
   const blocks = new Map();
-  return (obj) => objectText(Yaml, obj, blocks);
+  return (item) => (item.values ? jsonText(Yaml, item.keys, item.values, blocks) : objectText(Yaml, item.object, blocks));
 };

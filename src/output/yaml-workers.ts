@@ -12,6 +12,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ObjectJson, recordedJson } from '../render/object-json';
 import { PendingShares, startShares, startStream, StreamedShares, ThreadTask } from './thread-shares';
 
 const YAML_TASK = path.join(__dirname, 'yaml-task.js');
@@ -41,10 +42,18 @@ export type ObjectTextStream = StreamedShares<unknown, string>;
 
 /** Starts a worker thread that makes the file texts of manifests pushed to it; undefined if it cannot be started. */
 export function startObjectStream(taskFile = YAML_TASK): ObjectTextStream | undefined {
-  return startStream<unknown, string>(yamlTask(taskFile));
+  const stream = startStream<YamlItem, string>(yamlTask(taskFile));
+  return stream && { ...stream, push: (objects) => stream.push(objects.map(yamlItem)) };
 }
 
 /** Starts making the manifests' file texts on `threads` worker threads; undefined if they cannot be started. */
 export function startObjectTexts(objects: readonly unknown[], threads: number, taskFile = YAML_TASK): PendingTexts | undefined {
-  return startShares<unknown, string>(yamlTask(taskFile), objects, threads);
+  return startShares<YamlItem, string>(yamlTask(taskFile), objects.map(yamlItem), threads);
+}
+
+/** What yaml-task.js receives for an object: its recorded JSON (object-json.ts), which copies faster than the object, or the object. */
+type YamlItem = ObjectJson | { readonly object: unknown };
+
+function yamlItem(obj: unknown): YamlItem {
+  return recordedJson(obj) ?? { object: obj };
 }

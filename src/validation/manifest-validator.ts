@@ -12,6 +12,7 @@ import addFormats from 'ajv-formats';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { RE2JS } from '@bufbuild/re2';
+import { recordedJson, wholeJson } from '../render/object-json';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../names';
 
 /** One problem with one object. */
@@ -228,6 +229,8 @@ function checkAgainstCrd(obj: any): ReadonlyArray<{ path: string; message: strin
  */
 function contentKey(obj: any): string | undefined {
   if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata) || !isPlainRecord(obj)) return undefined;
+  const recorded = recordedJson(obj); // a rendered object's JSON, made once for all its readers
+  if (recorded) return wholeJson(recorded, 'metadata');
   const withoutMetadata: Record<string, unknown> = { ...obj };
   delete withoutMetadata.metadata;
   return isJsonData(withoutMetadata) ? JSON.stringify(withoutMetadata) : undefined;
