@@ -15,6 +15,11 @@ const ASSETS = [
   'src/output/new-file.js',
   'src/output/new-file.d.ts',
 ];
+// Validators compiled ahead of time (scripts/compile-validators.js) and the formats they require.
+ASSETS.push('src/validation/formats.js');
+// Not imported by the code any more, but the README points editors at it.
+ASSETS.push('src/intents/intent-bundle.schema.json');
+for (const file of fs.readdirSync(path.join(ROOT, 'imports', 'validators'))) ASSETS.push(`imports/validators/${file}`);
 for (const asset of ASSETS) {
   const target = path.join(ROOT, 'lib', asset);
   fs.mkdirSync(path.dirname(target), { recursive: true });

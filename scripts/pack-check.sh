@@ -46,6 +46,8 @@ cat > tsconfig.typings.json <<'JSON'
 JSON
 "$root/node_modules/.bin/tsc" -p tsconfig.typings.json --typeRoots "$root/node_modules/@types"
 test -f node_modules/cdk8s-istio-intents/lib/src/intents/intent-bundle.schema.json # the README points editors there
+test -f node_modules/cdk8s-istio-intents/lib/imports/validators/intent-bundle.js # validators compiled ahead of time
+test -f node_modules/cdk8s-istio-intents/lib/src/validation/formats.js # ... and the formats they require
 cp "$root/scripts/pack-check/main.ts" "$root/scripts/pack-check/assert-output.js" .
 cat > cdk8s.yaml <<YAML
 language: typescript

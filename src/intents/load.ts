@@ -8,13 +8,12 @@
  * reported together. Items left out are remembered by name, so what refers to them is not
  * reported a second time.
  */
-import Ajv, { DefinedError, ErrorObject } from 'ajv';
+import type { DefinedError, ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments, YAMLError } from 'yaml';
 import { containsPrivateKey, pathKey, redactSecrets, show, suggest } from '../problems';
 import {
   EmcoAccessPointJson, EmcoClientsIntentJson, EmcoInboundIntentJson, ClientJson, InboundServiceJson, LogicalCloudJson, SecurityIntentJson,
 } from './bundle-json';
-import schema from './intent-bundle.schema.json';
 import { BundleSource, readBundleSources } from './read';
 import { strictJsonData } from './strict-json';
 
@@ -72,8 +71,13 @@ export class BundleError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true });
-const validateDocument = ajv.compile(schema);
+/**
+ * intent-bundle.schema.json compiled ahead of time (scripts/compile-validators.js with
+ * src/validation/ajv-setup.js; test/imports.test.ts proves it current): compiling it took a
+ * quarter of a second of every CLI run.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- generated JavaScript
+const validateDocument = require('../../imports/validators/intent-bundle.js') as ValidateFunction;
 
 /** JSON path from path segments (`["inboundServices", "0", "spec"]` → `$.inboundServices[0].spec`). */
 function jsonPath(segments: readonly string[]): string {

@@ -7,8 +7,8 @@
  * - every `x-kubernetes-validations` CEL rule, evaluated with @bufbuild/cel;
  * - DNS-1123 names and namespaces for every object (Gateway names: DNS-1123 labels).
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import * as path from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { RE2JS } from '@bufbuild/re2';
@@ -35,62 +35,27 @@ function crdSchemas(): Record<string, Schema> {
   return schemas;
 }
 
-// `optimize: false`: Ajv's optimizer counts each generated variable in an object keyed by the
-// variable's name (`data12`, `valid3`, ...), thousands of objects with distinct first keys. V8
-// links at most 1,536 hidden classes per first key added to `{}`; past that, every object shape
-// created afterwards in the process gets a hidden class of its own and everything after the
-// first validation (analysis, connectivity, writing) ran 2-3× slower. The unoptimized code
-// validates as fast here (measured on the bench mesh).
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, code: { optimize: false } });
-addFormats(ajv);
-ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-ajv.addFormat('double', { type: 'number', validate: () => true });
-ajv.addFormat('float', { type: 'number', validate: () => true });
-
 const compiled = new Map<string, { validate: ValidateFunction; spec: Schema }>();
 
-/** Copies a schema with `additionalProperties: false` on every object that lists properties. */
-function closeObjects(schema: Schema): Schema {
-  if (Array.isArray(schema)) return schema.map(closeObjects) as unknown as Schema;
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out: Schema = {};
-  for (const [k, v] of Object.entries(schema)) {
-    // CEL rules are evaluated separately; keep Ajv from seeing them as unknown keywords.
-    if (k === 'x-kubernetes-validations') continue;
-    out[k] = k === 'properties' || k === 'patternProperties'
-      ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, closeObjects(pv as Schema)]))
-      : closeObjects(v as Schema);
-  }
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
-
+/**
+ * The validator of an Istio kind's version, compiled ahead of time from its CRD schema, closed
+ * (scripts/compile-validators.js with src/validation/ajv-setup.js; test/imports.test.ts proves
+ * the files current), with the CRD's own `spec` schema for the CEL rules.
+ */
 function validatorFor(apiVersion: string, kind: string): { validate: ValidateFunction; spec: Schema } | undefined {
   const key = `${apiVersion}/${kind}`;
   const hit = compiled.get(key);
   if (hit) return hit;
   const crd = crdSchemas()[key];
   if (!crd) return undefined;
-  const spec = crd.properties?.spec ?? {};
-  const root: Schema = {
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata'],
-    properties: {
-      apiVersion: { const: apiVersion },
-      kind: { const: kind },
-      metadata: { type: 'object' },
-      spec: closeObjects(spec),
-      status: { type: 'object' },
-    },
-    additionalProperties: false,
-  };
-  const entry = { validate: ajv.compile(root), spec };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- one generated module per kind and version, loaded when first met
+  const validate = require(path.join(VALIDATORS, `${key.replace(/\//g, '_')}.js`)) as ValidateFunction;
+  const entry = { validate, spec: crd.properties?.spec ?? {} };
   compiled.set(key, entry);
   return entry;
 }
+
+const VALIDATORS = path.join(__dirname, '..', '..', 'imports', 'validators');
 
 // ── CEL ───────────────────────────────────────────────────────────────────────────────
 /** CEL's `matches()` compiles its pattern on every call; the CRDs use a handful of patterns, compiled once here. */
