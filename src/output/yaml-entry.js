@@ -91,7 +91,7 @@ function objectText(Yaml, obj, blocks) {
   const entries = isPlainObject(obj) ? keyedEntries(obj) : undefined;
   if (!entries || entries.length === 0) return `---\n${Yaml.stringify(obj)}`;
   let text = '---\n';
-  for (const [key, content, value] of entries) text += block(Yaml, blocks, key, content, () => value);
+  for (const [key, content, value] of entries) text += block(Yaml, blocks, key, content, () => entryText(Yaml, key, value));
   return text;
 }
 
@@ -102,8 +102,25 @@ function objectText(Yaml, obj, blocks) {
  */
 function jsonText(Yaml, keys, values, blocks) {
   let text = '---\n';
-  for (let i = 0; i < keys.length; i++) text += block(Yaml, blocks, keys[i], values[i], () => JSON.parse(values[i]));
+  for (let i = 0; i < keys.length; i++) text += block(Yaml, blocks, keys[i], values[i], () => jsonEntryText(Yaml, blocks, keys[i], JSON.parse(values[i])));
   return text;
+}
+
+/**
+ * `entryText` of a value read from faithful JSON, with a non-empty mapping made from its own
+ * entries, each looked up in `blocks` (by its JSON) first: an entry's text does not depend on
+ * how deep it is (its parent indents it), and objects that differ in a few fields (a host, a
+ * name) share the text of the rest (a traffic policy, labels).
+ */
+function jsonEntryText(Yaml, blocks, key, value) {
+  const keys = isPlainObject(value) ? Object.keys(value) : [];
+  if (keys.length === 0) return entryText(Yaml, key, value);
+  let inner = '';
+  for (const k of keys) {
+    const v = value[k];
+    inner += block(Yaml, blocks, k, JSON.stringify(v), () => jsonEntryText(Yaml, blocks, k, v));
+  }
+  return `${keyLine(Yaml, key)}\n${inner.replace(/^(?=.)/gm, '  ')}`;
 }
 
 /**
@@ -111,11 +128,11 @@ function jsonText(Yaml, keys, values, blocks) {
  * where one key made of both would be a new string to hash, 12 MB of them at the bench mesh's
  * size), made and remembered on a miss.
  */
-function block(Yaml, blocks, key, content, value) {
+function block(Yaml, blocks, key, content, make) {
   let byContent = blocks.get(key);
   if (byContent === undefined) blocks.set(key, (byContent = new Map()));
   let text = byContent.get(content);
-  if (text === undefined) byContent.set(content, (text = entryText(Yaml, key, value())));
+  if (text === undefined) byContent.set(content, (text = make()));
   return text;
 }
 
