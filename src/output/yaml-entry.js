@@ -1,11 +1,12 @@
 'use strict';
 /**
- * One top-level `key: value` entry of a manifest, exactly as cdk8s's `Yaml.stringify` writes it
- * inside the whole object: a non-empty mapping is the key line and the mapping's own YAML
- * indented one level (empty lines stay empty, as YAML writes them), the key line being
- * `key: {}` less ` {}` (the key as YAML writes it, quoted where it must be); anything else is
- * the one-entry mapping itself. Plain JavaScript because the writer's worker threads
- * (yaml-task.js) run it too, without a TypeScript loader.
+ * One `key: value` entry of a manifest (top-level or nested), exactly as cdk8s's
+ * `Yaml.stringify` writes it inside the whole object: a non-empty mapping is the key line and
+ * the mapping's own YAML (its entries, one after the other) indented one level (empty lines
+ * stay empty, as YAML writes them), the key line being `key: {}` less ` {}` (the key as YAML
+ * writes it, quoted where it must be); anything else is the one-entry mapping itself. An
+ * entry's text does not depend on how deep it is: its parent indents it. Plain JavaScript
+ * because the writer's worker threads (yaml-task.js) run it too, without a TypeScript loader.
  */
 
 /** An object literal (not an array, not a class instance). */
