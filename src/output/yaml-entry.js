@@ -85,8 +85,8 @@ function keyedEntries(obj) {
 /**
  * A manifest's file text, `---` and the object as one `Yaml.stringify` writes it, made from its
  * top-level entries, each stringified once per distinct content: `blocks` (key → content key
- * → text) is the caller's cache. Anything but a non-empty object literal of plain data is stringified
- * whole.
+ * → text) is the caller's cache. Anything but a non-empty object literal of plain data is
+ * stringified whole.
  */
 function objectText(Yaml, obj, blocks) {
   const entries = isPlainObject(obj) ? keyedEntries(obj) : undefined;
@@ -103,7 +103,9 @@ function objectText(Yaml, obj, blocks) {
  */
 function jsonText(Yaml, keys, values, blocks) {
   let text = '---\n';
-  for (let i = 0; i < keys.length; i++) text += block(Yaml, blocks, keys[i], values[i], () => jsonEntryText(Yaml, blocks, keys[i], JSON.parse(values[i])));
+  for (let i = 0; i < keys.length; i++) {
+    text += block(Yaml, blocks, keys[i], values[i], () => jsonEntryText(Yaml, blocks, keys[i], JSON.parse(values[i])));
+  }
   return text;
 }
 

@@ -12,7 +12,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { RE2JS } from '@bufbuild/re2';
-import { recordedJson, wholeJson } from '../render/object-json';
+import { faithfulJson, recordedJson, wholeJson } from '../render/object-json';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../names';
 
 /** One problem with one object. */
@@ -190,41 +190,14 @@ function checkAgainstCrd(obj: any): ReadonlyArray<{ path: string; message: strin
 /**
  * Everything but metadata (which the schema only requires to be an object) as JSON, or
  * undefined when JSON would not tell two objects apart that the checks do (undefined values,
- * non-finite numbers, functions, symbols, bigints, cycles): those are checked uncached.
+ * -0, non-finite numbers, functions, symbols, bigints, cycles, anything but plain data:
+ * render/object-json.ts decides): those are checked uncached. A rendered object's JSON was
+ * made once when it rendered.
  */
 function contentKey(obj: any): string | undefined {
-  if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata) || !isPlainRecord(obj)) return undefined;
-  const recorded = recordedJson(obj); // a rendered object's JSON, made once for all its readers
-  if (recorded) return wholeJson(recorded, 'metadata');
-  const withoutMetadata: Record<string, unknown> = { ...obj };
-  delete withoutMetadata.metadata;
-  return isJsonData(withoutMetadata) ? JSON.stringify(withoutMetadata) : undefined;
-}
-
-/** Whether JSON keeps everything of the value (no undefined, non-finite number, function, symbol, bigint; no cycle). */
-function isJsonData(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || depth > MAX_KEYED_DEPTH) return false; // deeper than any manifest: a cycle, or not worth keying
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!isJsonData(value[i], depth + 1)) return false; // a hole reads as undefined
-    return true;
-  }
-  // Only plain objects: the checks read a class's getters, a Map or a boxed string as they are, JSON as `{}` or a string.
-  if (!isPlainRecord(value)) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false; // JSON would write what toJSON returns
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key) || !isJsonData((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
-
-const MAX_KEYED_DEPTH = 64;
-
-/** An object literal or `Object.create(null)`: nothing inherited that the checks would read. */
-function isPlainRecord(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  if (typeof obj?.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) return undefined;
+  const json = recordedJson(obj) ?? faithfulJson(obj);
+  return json ? wholeJson(json, 'metadata') : undefined;
 }
 
 function checkAgainstCrdUncached(obj: any): Array<{ path: string; message: string }> {
